@@ -1,0 +1,69 @@
+/**
+ * The contract between ResilientEventSource and one underlying connection.
+ * A transport only reports upward through its sink; it never retries, never
+ * touches the owner's state, and after `close()` it reports nothing at all.
+ */
+
+/** Names of the transports a connection can run on. */
+export type TransportName = 'native' | 'polyfill' | 'fetch' | 'websocket';
+
+/** One server event, as the wire carried it (data not yet parsed). */
+export interface WireEvent {
+  /** Event name; `'message'` for an event without an `event:` field. */
+  type: string;
+  /** The joined `data:` lines. */
+  data: string;
+  /**
+   * The `id:` field of this event, or `undefined` when the event had none
+   * (the owner then keeps the previous last event id, as the spec does).
+   */
+  id: string | undefined;
+}
+
+/** Why a transport stopped. After reporting it, the transport is dead. */
+export interface TransportFailure {
+  /** HTTP status, where the transport can see it. */
+  status?: number;
+  /** WebSocket close code, where there is one. */
+  closeCode?: number;
+  /** The stream ended normally (the spec reconnects on that). */
+  ended?: boolean;
+  /** The failure can never succeed by retrying (4xx, policy close, bad MIME). */
+  fatal?: boolean;
+  /** Human-readable detail for the error the owner reports. */
+  message?: string;
+  /** The underlying error or event, if any. */
+  cause?: unknown;
+}
+
+/** Callbacks a transport reports through. */
+export interface TransportSink {
+  open(status?: number): void;
+  event(event: WireEvent): void;
+  /** Bytes, comments or frames arrived: proof of life for the heartbeat. */
+  activity(): void;
+  /** The server sent a valid `retry:` field. */
+  retry(ms: number): void;
+  fail(failure: TransportFailure): void;
+}
+
+/** What the owner passes to a transport when it opens one connection. */
+export interface TransportRequest {
+  /** Fully resolved URL, Last-Event-ID query parameter already applied. */
+  url: string;
+  /** The last event id to resume from ('' for none). */
+  lastEventId: string;
+  headers: Record<string, string>;
+  withCredentials: boolean;
+  /** Event names the owner wants (only transports that filter by name use it). */
+  eventTypes: Iterable<string>;
+}
+
+/** One live connection. */
+export interface Transport {
+  readonly name: TransportName;
+  /** Start receiving events named `type` (needed by EventSource-based transports). */
+  listen(type: string): void;
+  /** Detach every handler, then close. Idempotent; nothing is reported afterwards. */
+  close(): void;
+}

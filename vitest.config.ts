@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two fast projects run in Node: pure logic with fakes, and the reference server over real sockets.
+// Real-browser suites live in test/e2e and run through the same command (see package.json).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.node.json' },
+        },
+      },
+      {
+        test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
