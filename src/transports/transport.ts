@@ -55,6 +55,10 @@ export interface TransportRequest {
   lastEventId: string;
   headers: Record<string, string>;
   withCredentials: boolean;
+  /** HTTP method, for transports that can choose one (fetch). */
+  method: string;
+  /** Request body, for transports that can send one (fetch); re-sent on every connection. */
+  body: BodyInit | null | undefined;
   /** Event names the owner wants (only transports that filter by name use it). */
   eventTypes: Iterable<string>;
 }
@@ -67,3 +71,6 @@ export interface Transport {
   /** Detach every handler, then close. Idempotent; nothing is reported afterwards. */
   close(): void;
 }
+
+/** Opens one connection; the transport reports through `sink` from then on. */
+export type TransportFactory = (request: TransportRequest, sink: TransportSink) => Transport;
