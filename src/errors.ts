@@ -1,0 +1,53 @@
+/** What went wrong; every error the SDK reports carries one of these. */
+export type ResilientEventSourceErrorType =
+  /** The connection failed or dropped without an HTTP answer we could see. */
+  | 'network'
+  /** The server answered with a status or content type that is not an event stream. */
+  | 'http'
+  /** No event, comment or byte within `heartbeatTimeout`. */
+  | 'heartbeat-timeout'
+  /** The WebSocket fallback was closed by the server with a policy code. */
+  | 'websocket'
+  /** `parse` threw for an event's data; the event was not delivered. */
+  | 'parse'
+  /** A listener threw; the other listeners still ran. */
+  | 'listener'
+  /** `reconnect.maxAttempts` consecutive failures; the source is closed. */
+  | 'max-attempts'
+  /** The `url` or `headers` function failed, or returned something unusable. */
+  | 'config';
+
+export interface ResilientEventSourceErrorDetails {
+  status?: number;
+  closeCode?: number;
+  raw?: string;
+  eventType?: string;
+  attempt?: number;
+  cause?: unknown;
+}
+
+/** The one error class the SDK throws or reports. */
+export class ResilientEventSourceError extends Error {
+  readonly type: ResilientEventSourceErrorType;
+  /** HTTP status, when the transport revealed one. */
+  readonly status?: number;
+  /** WebSocket close code, for `type: 'websocket'`. */
+  readonly closeCode?: number;
+  /** The raw event data, for `type: 'parse'`. */
+  readonly raw?: string;
+  /** The server event's name, for `type: 'parse'` and `'listener'`. */
+  readonly eventType?: string;
+  /** The consecutive failure count when the error happened. */
+  readonly attempt?: number;
+  override readonly cause?: unknown;
+
+  constructor(type: ResilientEventSourceErrorType, message: string, details: ResilientEventSourceErrorDetails = {}) {
+    super(message);
+    this.name = 'ResilientEventSourceError';
+    this.type = type;
+    // Only own the fields that are set, so logs stay short.
+    for (const key of Object.keys(details) as (keyof ResilientEventSourceErrorDetails)[]) {
+      if (details[key] !== undefined) (this as Record<string, unknown>)[key] = details[key];
+    }
+  }
+}

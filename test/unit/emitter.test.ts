@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ServerEventEmitter, type ServerEvent } from '../../src/emitter';
+
+const event = (type: string, data: unknown = 1): ServerEvent => ({ type, data, raw: String(data), lastEventId: '' });
+
+describe('ServerEventEmitter', () => {
+  it('delivers to the listeners of that name only', () => {
+    const emitter = new ServerEventEmitter(() => {});
+    const a = vi.fn();
+    const b = vi.fn();
+    emitter.on('a', a);
+    emitter.on('b', b);
+    emitter.emit(event('a'));
+    expect(a).toHaveBeenCalledOnce();
+    expect(b).not.toHaveBeenCalled();
+  });
+
+  it("treats '*', '__proto__' and 'constructor' as ordinary names (no wildcard)", () => {
+    const emitter = new ServerEventEmitter(() => {});
+    const star = vi.fn();
+    const proto = vi.fn();
+    const ctor = vi.fn();
+    emitter.on('*', star);
+    emitter.on('__proto__', proto);
+    emitter.on('constructor', ctor);
+    emitter.emit(event('price'));
+    expect(star).not.toHaveBeenCalled();
+    emitter.emit(event('*'));
+    emitter.emit(event('__proto__'));
+    emitter.emit(event('constructor'));
+    expect(star).toHaveBeenCalledOnce();
+    expect(proto).toHaveBeenCalledOnce();
+    expect(ctor).toHaveBeenCalledOnce();
+    expect(emitter.has('toString')).toBe(false);
+  });
+
+  it('isolates a throwing listener and reports it; the others still run', () => {
+    const thrown: unknown[] = [];
+    const emitter = new ServerEventEmitter((error, type) => thrown.push([error, type]));
+    const boom = new Error('boom');
+    const after = vi.fn();
+    emitter.on('x', () => {
+      throw boom;
+    });
+    emitter.on('x', after);
+    emitter.emit(event('x'));
+    expect(after).toHaveBeenCalledOnce();
+    expect(thrown).toEqual([[boom, 'x']]);
+  });
+
+  it('on() returns its removal; off() during emit is safe; adding twice is once', () => {
+    const emitter = new ServerEventEmitter(() => {});
+    const second = vi.fn();
+    const off = emitter.on('x', () => off());
+    emitter.on('x', second);
+    emitter.on('x', second);
+    emitter.emit(event('x'));
+    emitter.emit(event('x'));
+    expect(second).toHaveBeenCalledTimes(2);
+    emitter.off('x', second);
+    expect(emitter.has('x')).toBe(false);
+  });
+
+  it('clear() removes everything', () => {
+    const emitter = new ServerEventEmitter(() => {});
+    const listener = vi.fn();
+    emitter.on('x', listener);
+    emitter.clear();
+    emitter.emit(event('x'));
+    expect(listener).not.toHaveBeenCalled();
+    expect([...emitter.types()]).toEqual([]);
+  });
+});
