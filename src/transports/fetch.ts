@@ -112,7 +112,8 @@ function openFetchStream(fetchImpl: typeof fetch | undefined, request: Transport
 
 function requestHeaders(request: TransportRequest): Headers {
   // [spec] "User agents may set (`Accept`, `text/event-stream`) in request's header list."
-  const headers = new Headers({ Accept: 'text/event-stream', 'Cache-Control': 'no-cache' });
+  // Accept is CORS-safelisted; Cache-Control is not (it would force a preflight), and cache: 'no-store' covers it.
+  const headers = new Headers({ Accept: 'text/event-stream' });
   // [spec] "If the event source's last event ID string is not the empty string, then set
   // (`Last-Event-ID`, last event ID string, encoded as UTF-8) in request's header list."
   if (request.lastEventId) headers.set('Last-Event-ID', utf8ByteString(request.lastEventId));
