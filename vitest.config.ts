@@ -16,6 +16,10 @@ export default defineConfig({
         test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 20_000 },
       },
       {
+        // The SDK in Node over real sockets: fetch and WebSocket transports against the reference server.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

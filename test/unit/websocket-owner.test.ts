@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ResilientEventSource, type ResilientEventSourceError, type StateChange } from '../../src';
+import { FakeWebSocket } from './support/fake-websocket';
+import { FakeEventSource, setupFakes, teardownFakes } from './support/setup';
+
+beforeEach(() => {
+  setupFakes();
+  FakeWebSocket.instances = [];
+});
+afterEach(teardownFakes);
+
+// Which transport worked is remembered per URL for the page's lifetime: each test uses its own URL.
+let stream = 0;
+
+function createOnWebSocket(wsUrl: string | (() => string) = 'wss://api.example/ws') {
+  const source = new ResilientEventSource(`https://api.example/events/${++stream}?topic=a`, {
+    EventSource: FakeEventSource as unknown as typeof EventSource,
+    WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    reconnect: { initialDelay: 10, jitter: 0 },
+    websocket: { url: wsUrl, after: 1, returnToSseAfter: 0 },
+  });
+  const changes: StateChange[] = [];
+  const errors: ResilientEventSourceError[] = [];
+  source.onStateChange((c) => changes.push(c));
+  source.onError((e) => errors.push(e));
+  return { source, changes, errors };
+}
+
+describe('websocket fallback, as the owner sees it', () => {
+  it('switches after `after` SSE failures and reports why', () => {
+    const { source, changes } = createOnWebSocket();
+    FakeEventSource.last.error();
+    expect(changes.at(-1)).toMatchObject({ state: 'reconnecting', reason: 'fallback', transport: 'websocket' });
+    vi.advanceTimersByTime(10);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(FakeEventSource.live).toHaveLength(0); // only one connection at a time
+    FakeWebSocket.instances[0]!.serverOpen();
+    expect(source.transport).toBe('websocket');
+    expect(changes.at(-1)).toMatchObject({ state: 'open', transport: 'websocket' });
+  });
+
+  it.each([1008, 4001])('a policy close (%i) stops with an error carrying the code', (code) => {
+    const { source, changes, errors } = createOnWebSocket();
+    FakeEventSource.last.error();
+    vi.advanceTimersByTime(10);
+    const socket = FakeWebSocket.instances[0]!;
+    socket.serverOpen();
+    socket.serverClose(code, 'not allowed');
+    expect(errors.at(-1)).toMatchObject({ type: 'websocket', closeCode: code });
+    expect(changes.at(-1)).toMatchObject({ state: 'closed', reason: 'fatal' });
+    expect(source.state).toBe('closed');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('a clean server close is a drop: reconnect with resume', () => {
+    const { source } = createOnWebSocket('https://api.example/ws');
+    source.on('n', () => {});
+    FakeEventSource.last.error();
+    vi.advanceTimersByTime(10);
+    const socket = FakeWebSocket.instances[0]!;
+    expect(socket.url).toBe('wss://api.example/ws'); // http(s) is mapped to ws(s)
+    socket.serverOpen();
+    socket.serverSend('id: 7\nevent: n\ndata: {}\n\n');
+    socket.serverClose(1000);
+    expect(source.state).toBe('reconnecting');
+    vi.advanceTimersByTime(1000);
+    const resumed = FakeWebSocket.instances.at(-1)!;
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(new URL(resumed.url).searchParams.get('lastEventId')).toBe('7');
+  });
+});
