@@ -16,6 +16,10 @@ export default defineConfig({
         test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 20_000 },
       },
       {
+        // The built dist/ files as users load them (needs `npm run build` first).
+        test: { name: 'package', include: ['test/package/**/*.test.ts'] },
+      },
+      {
         // The SDK in Node over real sockets: fetch and WebSocket transports against the reference server.
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 },
       },
