@@ -34,7 +34,7 @@ export async function publishNumbered(server: RunningServer, from: number, count
 
 /** A source with everything it reports recorded, numbered `n` events in particular. */
 export function observe(url: string, options: ResilientEventSourceOptions) {
-  const source = new ResilientEventSource<{ n: { n: number } }>(url, {
+  const source = new ResilientEventSource<{ n: { n: number }; malformed: unknown }>(url, {
     // Node has no WebSocket global before v22; ws is the same API.
     WebSocket: NodeWebSocket as unknown as typeof WebSocket,
     heartbeatTimeout: 5000,

@@ -40,7 +40,7 @@ async function receivesOneEvent(module: Pick<Module, 'ResilientEventSource'>) {
 
 describe('built package', () => {
   it('ESM: import by package name resolves dist/index.mjs and works', async () => {
-    const module = (await import('resilient-eventsource')) as Module;
+    const module = (await import('resilient-eventsource')) as unknown as Module;
     expect(Object.keys(module).sort()).toEqual(['ResilientEventSource', 'ResilientEventSourceError']);
     expect(await receivesOneEvent(module)).toMatchObject({ data: { px: 1 }, lastEventId: '3' });
   });
