@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHarness, type BrowserHarness } from './support/harness';
+
+// The harness page loads the UMD bundle by <script> tag and is served with a strict CSP
+// (script-src 'self'; connect-src 'self' ws: wss:), so every transport is proven under both.
+let h: BrowserHarness;
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(() => h?.close());
+
+const transports = ['native', 'polyfill', 'fetch', 'websocket'] as const;
+
+describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
+  it('exposes the global in both shapes', async () => {
+    const shapes = await h.page.evaluate(() => {
+      const global = (window as unknown as { ResilientEventSource: { ResilientEventSource: unknown; ResilientEventSourceError: unknown } })
+        .ResilientEventSource;
+      return [typeof global, global.ResilientEventSource === global, typeof global.ResilientEventSourceError];
+    });
+    expect(shapes).toEqual(['function', true, 'function']);
+  });
+
+  it.each(transports)('%s: receives published events in order', async (transport) => {
+    const wsUrl = h.server.url.replace('http', 'ws') + '/ws';
+    const id = await h.create('/events', { transport, websocket: { url: wsUrl }, parse: 'text' }, ['csp']);
+    await expect.poll(async () => (await h.snapshot(id)).state, { timeout: 15_000 }).toBe('open');
+    const sent = ['a', 'b', 'c', 'd', 'e'];
+    for (const data of sent) h.server.publish({ event: 'csp', data });
+    await expect.poll(async () => (await h.snapshot(id)).events.map((e) => e.data), { timeout: 15_000 }).toEqual(sent);
+    const snapshot = await h.snapshot(id);
+    expect(snapshot.transport).toBe(transport);
+    expect(snapshot.errors).toEqual([]);
+    await h.call(id, 'close');
+  });
+
+  it('no CSP violation or page error was reported', () => {
+    expect(h.pageErrors).toEqual([]);
+  });
+});
