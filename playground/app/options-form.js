@@ -1,0 +1,28 @@
+/** Reads the Connection controls into ResilientEventSource options. */
+import { byId, numberFrom } from './dom.js';
+
+const WS_URL = '/ws';
+
+export function readOptions() {
+  const transport = byId('opt-transport').value;
+  const options = {
+    transport,
+    heartbeatTimeout: numberFrom('opt-heartbeat', 15000),
+    reconnect: {
+      initialDelay: numberFrom('opt-initial-delay', 500),
+      maxDelay: numberFrom('opt-max-delay', 10000),
+    },
+  };
+  // The 'websocket' transport needs the URL even when the fallback box is off.
+  if (byId('opt-ws-fallback').checked || transport === 'websocket') {
+    options.websocket = { url: WS_URL, after: 2, returnToSseAfter: 15000 };
+  }
+  return options;
+}
+
+/** One line for the timeline, so a session's settings are on record. */
+export function describeOptions(options) {
+  const { initialDelay, maxDelay } = options.reconnect;
+  const ws = options.websocket ? ' · ws fallback' : '';
+  return `${options.transport} · heartbeat ${options.heartbeatTimeout} ms · backoff ${initialDelay}–${maxDelay} ms${ws}`;
+}
