@@ -1,13 +1,20 @@
 import { backoffDelay } from './backoff';
-import { ServerEventEmitter, type ServerEvent } from './emitter';
-import { ResilientEventSourceError } from './errors';
-import { FallbackPolicy } from './fallback';
-import { Heartbeat } from './heartbeat';
+import { callEach, createEmitter, type ServerEvent, type ServerEventEmitter } from './emitter';
+import {
+  isConfigError,
+  messageOf,
+  ResilientEventSourceError,
+  rethrowLater,
+  type ResilientEventSourceErrorDetails,
+  type ResilientEventSourceErrorType,
+} from './errors';
+import { fallbackPolicy, type FallbackPolicy } from './fallback';
+import { createHeartbeat, type Heartbeat } from './heartbeat';
 import { settingsFrom, type Settings } from './options';
 import { isOffline, watchPage } from './page-events';
-import { RecentIds } from './recent-ids';
-import { chooseTransport, loadTransport, NO_EVENTSOURCE, type TransportEnvironment } from './transports/select';
-import type { Transport, TransportFactory, TransportFailure, TransportName, TransportSink, WireEvent } from './transports/transport';
+import { recentIds } from './recent-ids';
+import { chooseTransport, loadTransport, noEventSource } from './transports/select';
+import type { Transport, TransportFactory, TransportFailure, TransportName, WireEvent } from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
@@ -19,10 +26,10 @@ import type {
 } from './types';
 import { resolveUrl, toWebSocketUrl, withLastEventId } from './url';
 
-type Timer = ReturnType<typeof setTimeout>;
 type Maybe<T> = T | Promise<T>;
 
-const READY_STATE: Record<ConnectionState, 0 | 1 | 2> = { connecting: 0, reconnecting: 0, open: 1, closed: 2 };
+const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
 
 /**
  * An EventSource that stays alive: it owns reconnection (close and recreate, with backoff and
@@ -37,52 +44,48 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   static readonly CLOSED = 2;
 
   readonly #settings: Settings;
-  readonly #env: TransportEnvironment;
   readonly #urlInput: UrlInput;
-  readonly #emitter: ServerEventEmitter;
+  readonly #events: ServerEventEmitter;
   readonly #stateListeners = new Set<StateChangeListener>();
   readonly #errorListeners = new Set<ErrorListener>();
   readonly #heartbeat: Heartbeat;
-  readonly #recentIds: RecentIds | undefined;
+  readonly #seen: (id: string) => boolean;
   readonly #fallback: FallbackPolicy;
 
-  #currentState: ConnectionState = 'connecting';
-  #connection: Transport | null = null;
-  #currentTransport: TransportName | null;
+  #state: ConnectionState = 'connecting';
+  #connection: Transport | undefined;
+  /** The transport of the current or next connection. */
+  #transport!: TransportName;
   /** Bumped whenever a connection is started or dropped: callbacks of older ones are ignored. */
   #generation = 0;
   #attempt = 0;
   #openedAt = 0;
   #lastId: string;
-  #currentUrl: string;
+  #url: string;
   /** The server's `retry:` value, which replaces `reconnect.initialDelay`. */
   #serverRetry: number | undefined;
-  #retryTimer: Timer | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryAt = 0;
-  #returnTimer: Timer | undefined;
+  #returnTimer: ReturnType<typeof setTimeout> | undefined;
   #unwatchPage: (() => void) | undefined;
   /** close() was called: final, unlike the closed state the source reaches by itself. */
   #disposed = false;
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    this.#settings = settingsFrom(options);
-    const { headers, method, body } = this.#settings;
-    this.#env = {
-      EventSource: options.EventSource,
-      WebSocket: options.WebSocket,
-      fetch: options.fetch,
-      needsRequestControl: headers !== undefined || method !== 'GET' || body != null,
-    };
+    const settings = (this.#settings = settingsFrom(options));
     this.#urlInput = url;
-    this.#currentUrl = typeof url === 'function' ? '' : resolveUrl(url).href;
-    this.#lastId = this.#settings.lastEventId;
-    this.#emitter = new ServerEventEmitter((cause, eventType) =>
-      this.#report(new ResilientEventSourceError('listener', `a listener for "${eventType}" threw`, { eventType, cause })),
+    this.#url = typeof url === 'function' ? '' : resolveUrl(url).href;
+    this.#lastId = settings.lastEventId;
+    this.#events = createEmitter((cause, eventType) =>
+      this.#error('listener', `a listener for "${eventType}" threw`, { eventType, cause }),
     );
-    this.#heartbeat = new Heartbeat(this.#settings.heartbeatTimeout, () => this.#onHeartbeatTimeout());
-    this.#recentIds = this.#settings.dedupe > 0 ? new RecentIds(this.#settings.dedupe) : undefined;
-    this.#fallback = new FallbackPolicy(this.#settings.websocket, this.#currentUrl ? stableKey(this.#currentUrl) : undefined);
-    this.#currentTransport = this.#pickTransport();
+    this.#heartbeat = createHeartbeat(settings.heartbeatTimeout, () =>
+      this.#onFailure({ message: `nothing received for ${settings.heartbeatTimeout} ms` }, 'heartbeat-timeout'),
+    );
+    this.#seen = recentIds(settings.dedupe);
+    // Memory of the working transport is per stream, not per resume point: the URL without its query.
+    this.#fallback = fallbackPolicy(settings.websocket, this.#url.split('?')[0] || undefined);
+    this.#pickTransport(); // throws here, at construction, when there is no way to connect
     this.#unwatchPage = this.#watchPage();
     this.#connect();
   }
@@ -91,16 +94,16 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
 
   /** 0 connecting, 1 open, 2 closed, as EventSource. */
   get readyState(): 0 | 1 | 2 {
-    return READY_STATE[this.#currentState];
+    return this.#state === 'open' ? 1 : this.#state === 'closed' ? 2 : 0;
   }
 
   get state(): ConnectionState {
-    return this.#currentState;
+    return this.#state;
   }
 
   /** The transport of the current (or next) connection; null once closed. */
   get transport(): TransportName | null {
-    return this.#currentState === 'closed' ? null : this.#currentTransport;
+    return this.#state === 'closed' ? null : this.#transport;
   }
 
   /** The id of the last event received; sent on every reconnect. */
@@ -110,7 +113,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
 
   /** The resolved stream URL (for a function URL, the one it last returned). */
   get url(): string {
-    return this.#currentUrl;
+    return this.#url;
   }
 
   /**
@@ -118,13 +121,13 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
    * Connection lifecycle is not here: see {@link onStateChange} and {@link onError}.
    */
   on<K extends keyof Events & string>(type: K, handler: (event: ServerEvent<Events[K], K>) => void): () => void {
-    const off = this.#emitter.on(type, handler as (event: ServerEvent) => void);
+    const off = this.#events.on(type, handler as (event: ServerEvent) => void);
     this.#connection?.listen(type);
     return off;
   }
 
   off<K extends keyof Events & string>(type: K, handler: (event: ServerEvent<Events[K], K>) => void): void {
-    this.#emitter.off(type, handler as (event: ServerEvent) => void);
+    this.#events.off(type, handler as (event: ServerEvent) => void);
   }
 
   /** Listens to lifecycle changes. Returns the removal. */
@@ -145,7 +148,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
    */
   reconnect(): void {
     if (this.#disposed) return;
-    if (this.#currentState === 'closed') {
+    if (this.#state === 'closed') {
       this.#attempt = 0;
       this.#unwatchPage = this.#watchPage();
     }
@@ -157,7 +160,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
     if (this.#disposed) return;
     this.#disposed = true;
     this.#shutdown('close');
-    this.#emitter.clear();
+    this.#events.clear();
     this.#stateListeners.clear();
     this.#errorListeners.clear();
   }
@@ -165,13 +168,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   // ---- connecting ---------------------------------------------------------------------------
 
   #pickTransport(): TransportName {
-    if (this.#fallback.onWebSocket) return 'websocket';
-    try {
-      return chooseTransport(this.#settings.transport, this.#env);
-    } catch (error) {
-      if (this.#fallback.sseUnavailable()) return 'websocket';
-      throw error;
-    }
+    return (this.#transport = this.#fallback.transport(() => chooseTransport(this.#settings)));
   }
 
   /** Starts a connection on the chosen transport. URL, headers and transport may each be async. */
@@ -179,84 +176,71 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
     this.#clearTimers();
     this.#drop();
     const generation = this.#generation;
+    const live = (): boolean => generation === this.#generation;
+    const settings = this.#settings;
     this.#heartbeat.start(); // a connection that never answers is a stall too
-    let pending: [Maybe<string>, Maybe<Record<string, string>>, Maybe<TransportFactory>];
-    try {
-      const name = (this.#currentTransport = this.#pickTransport());
-      pending = [this.#requestUrl(name), this.#requestHeaders(), loadTransport(name, this.#env)];
-    } catch (error) {
-      this.#onFailure({ cause: error, message: errorMessage(error), fatal: isConfigError(error) }, 'config');
-      return;
-    }
+    const fail = (error: unknown): void => {
+      if (live()) this.#onFailure({ cause: error, message: messageOf(error), fatal: isConfigError(error) }, 'config');
+    };
     const open = ([url, headers, factory]: [string, Record<string, string>, TransportFactory]): void => {
-      if (generation !== this.#generation) return;
+      if (!live()) return;
+      const types = this.#events.types();
+      const { heartbeatEvent } = settings;
+      // Callbacks for this connection; once it is replaced or dropped they do nothing.
       this.#connection = factory(
         {
+          ...settings,
           url,
-          lastEventId: this.#lastId,
           headers,
-          withCredentials: this.#settings.withCredentials,
-          method: this.#settings.method,
-          body: this.#settings.body,
-          eventTypes: this.#eventTypes(),
+          lastEventId: this.#lastId,
+          // The SDK always listens to the heartbeat event, which EventSource needs to see it.
+          eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
         },
-        this.#sink(generation),
+        {
+          open: () => live() && this.#onOpen(),
+          event: (event) => live() && this.#deliver(event),
+          activity: () => live() && this.#heartbeat.touch(),
+          retry: (ms) => {
+            if (live()) this.#serverRetry = ms;
+          },
+          fail: (failure) => live() && this.#onFailure(failure),
+        },
       );
     };
-    if (pending.some(isPromise)) {
-      Promise.all(pending).then(open, (error: unknown) => {
-        if (generation === this.#generation) {
-          this.#onFailure({ cause: error, message: errorMessage(error), fatal: isConfigError(error) }, 'config');
-        }
-      });
-    } else {
-      open(pending as [string, Record<string, string>, TransportFactory]);
+    let pending: [Maybe<string>, Maybe<Record<string, string>>, Maybe<TransportFactory>];
+    try {
+      const name = this.#pickTransport();
+      const { headers } = settings;
+      pending = [
+        this.#requestUrl(name),
+        typeof headers === 'function' ? headers() : { ...headers },
+        loadTransport(name, settings),
+      ];
+    } catch (error) {
+      return fail(error);
     }
+    if (pending.some(isPromise)) Promise.all(pending).then(open, fail);
+    else open(pending as [string, Record<string, string>, TransportFactory]);
   }
 
   #connectNow(reason: StateChangeReason): void {
-    this.#currentTransport = this.#pickTransport();
-    this.#setState(this.#currentState === 'connecting' ? 'connecting' : 'reconnecting', reason, 0);
+    this.#pickTransport();
+    this.#setState(this.#state === 'connecting' ? 'connecting' : 'reconnecting', reason, 0);
     this.#connect();
   }
 
-  /** Callbacks for one connection; once it is replaced or dropped they do nothing. */
-  #sink(generation: number): TransportSink {
-    return {
-      open: () => generation === this.#generation && this.#onOpen(),
-      event: (event) => generation === this.#generation && this.#deliver(event),
-      activity: () => generation === this.#generation && this.#heartbeat.touch(),
-      retry: (ms) => {
-        if (generation === this.#generation) this.#serverRetry = ms;
-      },
-      fail: (failure) => generation === this.#generation && this.#onFailure(failure),
-    };
-  }
-
+  /** The URL of the next request, the last event id applied; also updates `url` for SSE. */
   #requestUrl(name: TransportName): Maybe<string> {
-    const input = name === 'websocket' ? this.#settings.websocket?.url : this.#urlInput;
-    if (input === undefined) throw new TypeError(NO_EVENTSOURCE);
+    const onWebSocket = name === 'websocket';
+    const input = onWebSocket ? this.#settings.websocket?.url : this.#urlInput;
+    if (input === undefined) noEventSource();
     const build = (value: string | URL): string => {
-      const resolved = resolveUrl(value);
-      if (name !== 'websocket') this.#currentUrl = resolved.href;
-      const target = name === 'websocket' ? toWebSocketUrl(resolved) : resolved;
-      return withLastEventId(target, this.#settings.lastEventIdParam, this.#lastId);
+      const url = resolveUrl(value);
+      if (!onWebSocket) this.#url = url.href;
+      return withLastEventId(onWebSocket ? toWebSocketUrl(url) : url, this.#settings.lastEventIdParam, this.#lastId);
     };
-    if (typeof input !== 'function') return build(input);
-    const value = input();
+    const value = typeof input === 'function' ? input() : (input as string | URL);
     return isPromise(value) ? value.then(build) : build(value);
-  }
-
-  #requestHeaders(): Maybe<Record<string, string>> {
-    const { headers } = this.#settings;
-    return typeof headers === 'function' ? headers() : { ...headers };
-  }
-
-  #eventTypes(): string[] {
-    const types = [...this.#emitter.types()];
-    const { heartbeatEvent } = this.#settings;
-    if (heartbeatEvent !== null && !types.includes(heartbeatEvent)) types.push(heartbeatEvent);
-    return types;
   }
 
   // ---- what a connection reports ------------------------------------------------------------
@@ -264,10 +248,9 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   #onOpen(): void {
     this.#openedAt = Date.now();
     this.#heartbeat.touch();
-    const onWebSocket = this.#currentTransport === 'websocket';
-    this.#fallback.opened(onWebSocket);
-    const returnAfter = this.#settings.websocket?.returnToSseAfter ?? 0;
-    if (onWebSocket && returnAfter > 0) {
+    this.#fallback.opened(this.#transport);
+    const returnAfter = this.#settings.websocket?.returnToSseAfter;
+    if (this.#transport === 'websocket' && returnAfter) {
       this.#returnTimer = setTimeout(() => {
         this.#fallback.returnToSse();
         this.#connectNow('return-to-sse');
@@ -277,110 +260,83 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   }
 
   /** The hot path: one call per server event. */
-  #deliver(event: WireEvent): void {
+  #deliver({ type, data, id }: WireEvent): void {
     this.#heartbeat.touch();
-    const { id, type } = event;
     if (id !== undefined) {
-      if (id !== '' && this.#recentIds?.seen(id)) return;
+      if (id && this.#seen(id)) return;
       this.#lastId = id;
     }
-    if (!this.#emitter.has(type)) return;
-    let data: unknown;
+    if (!this.#events.has(type)) return;
+    let parsed: unknown;
     try {
-      data = this.#settings.parse(event.data, type);
+      parsed = this.#settings.parse(data, type);
     } catch (cause) {
-      this.#report(
-        new ResilientEventSourceError('parse', `could not parse the data of a "${type}" event: ${errorMessage(cause)}`, {
-          raw: event.data,
-          eventType: type,
-          cause,
-        }),
-      );
-      return;
+      return this.#error('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw: data, eventType: type, cause });
     }
-    this.#emitter.emit({ type, data, raw: event.data, lastEventId: this.#lastId });
+    this.#events.emit({ type, data: parsed, raw: data, lastEventId: this.#lastId });
   }
 
-  #onFailure(failure: TransportFailure, errorType?: 'config'): void {
-    const transport = this.#currentTransport;
+  /** A connection failed (or, with `errorType`, could not be made, or stalled): stop, or recover. */
+  #onFailure(failure: TransportFailure, errorType?: 'config' | 'heartbeat-timeout'): void {
+    const { status, closeCode, fatal } = failure;
     this.#drop();
-    if (failure.status === 204) {
-      // [spec] "If res's status is 204 No Content ... fail the connection": the server says stop.
-      this.#shutdown('204');
-      return;
-    }
-    this.#report(failureError(failure, transport, this.#attempt, errorType));
-    if (failure.fatal) {
-      this.#shutdown('fatal');
-      return;
-    }
-    this.#recover(failure.status !== undefined ? 'http' : failure.ended ? 'ended' : 'network');
-  }
-
-  #onHeartbeatTimeout(): void {
-    this.#report(
-      new ResilientEventSourceError('heartbeat-timeout', `nothing received for ${this.#settings.heartbeatTimeout} ms`, {
-        attempt: this.#attempt,
-      }),
+    // [spec] "If res's status is 204 No Content ... fail the connection": the server says stop.
+    if (status === 204) return this.#shutdown('204');
+    this.#error(
+      errorType ?? (closeCode !== undefined && fatal ? 'websocket' : status !== undefined ? 'http' : 'network'),
+      `${this.#transport}: ${failure.message}`,
+      { status, closeCode, attempt: this.#attempt, cause: failure.cause },
     );
-    this.#drop();
-    this.#recover('heartbeat-timeout');
-  }
-
-  /** After a failed connection: switch to the WebSocket if SSE keeps failing, else back off and retry. */
-  #recover(reason: StateChangeReason): void {
-    const wasProbing = this.#fallback.probing;
-    if (this.#currentTransport !== 'websocket' && this.#fallback.sseFailed()) {
-      // A failed trial return goes straight back to the WebSocket that was working.
-      if (wasProbing) this.#connectNow('fallback');
-      else this.#retry('fallback');
-      return;
-    }
-    this.#retry(reason);
+    if (fatal) return this.#shutdown('fatal');
+    // Switch to the WebSocket if SSE keeps failing; a failed trial return goes straight back to it.
+    const switched = this.#fallback.failed(this.#transport);
+    if (switched === 'probe-failed') return this.#connectNow('fallback');
+    this.#retry(
+      switched
+        ? 'fallback'
+        : status !== undefined
+          ? 'http'
+          : failure.ended
+            ? 'ended'
+            : errorType === 'heartbeat-timeout'
+              ? errorType
+              : 'network',
+    );
   }
 
   /** Schedules the next attempt after the backoff delay, or pauses while offline. */
   #retry(reason: StateChangeReason): void {
+    const { reconnect } = this.#settings;
     // Only a connection that stayed open a while clears the failure count: flapping still backs off.
-    if (this.#openedAt && Date.now() - this.#openedAt >= this.#settings.resetAfter) this.#attempt = 0;
+    if (this.#openedAt && Date.now() - this.#openedAt >= reconnect.resetAfter) this.#attempt = 0;
     this.#openedAt = 0;
-    if (isOffline()) {
-      this.#setState('reconnecting', 'offline');
-      return;
+    if (isOffline()) return this.#setState('reconnecting', 'offline');
+    const attempt = ++this.#attempt;
+    if (attempt >= reconnect.maxAttempts) {
+      this.#error('max-attempts', `gave up after ${attempt} failed attempts in a row`, { attempt });
+      return this.#shutdown('max-attempts');
     }
-    this.#attempt++;
-    if (this.#attempt >= this.#settings.maxAttempts) {
-      this.#report(
-        new ResilientEventSourceError('max-attempts', `gave up after ${this.#attempt} consecutive failed attempts`, {
-          attempt: this.#attempt,
-        }),
-      );
-      this.#shutdown('max-attempts');
-      return;
-    }
-    this.#currentTransport = this.#pickTransport();
-    const delay = backoffDelay(this.#attempt, this.#settings.backoff, this.#serverRetry);
+    this.#pickTransport();
+    const delay = backoffDelay(attempt, reconnect, this.#serverRetry);
     this.#retryAt = Date.now() + delay;
     this.#setState('reconnecting', reason, delay);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
 
-  // ---- page events --------------------------------------------------------------------------
-
   #watchPage(): () => void {
-    return watchPage({
-      online: () => this.#connectNow('online'),
-      offline: () => {
+    return watchPage(
+      () => this.#connectNow('online'),
+      () => {
         if (this.#retryTimer === undefined) return;
         this.#clearTimers();
         this.#setState('reconnecting', 'offline');
       },
-      visible: () => {
+      () => {
         // Timers in a hidden tab are throttled: catch up on a stall or a reconnect that is due.
         this.#heartbeat.check();
         if (this.#retryTimer !== undefined && Date.now() >= this.#retryAt) this.#connect();
       },
-    });
+    );
   }
 
   // ---- teardown -----------------------------------------------------------------------------
@@ -390,7 +346,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
     this.#generation++;
     this.#heartbeat.stop();
     const connection = this.#connection;
-    this.#connection = null;
+    this.#connection = undefined;
     connection?.close();
   }
 
@@ -414,62 +370,19 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   #setState(state: ConnectionState, reason: StateChangeReason, delay: number | null = null): void {
     const change: StateChange = {
       state,
-      previous: this.#currentState,
+      previous: this.#state,
       reason,
       attempt: this.#attempt,
       delay,
-      transport: state === 'closed' ? null : this.#currentTransport,
+      transport: state === 'closed' ? null : this.#transport,
     };
-    this.#currentState = state;
-    for (const listener of [...this.#stateListeners]) {
-      try {
-        listener(change);
-      } catch (cause) {
-        this.#report(new ResilientEventSourceError('listener', 'an onStateChange listener threw', { cause }));
-      }
-    }
+    this.#state = state;
+    callEach(this.#stateListeners, change, (cause) =>
+      this.#error('listener', 'an onStateChange listener threw', { cause }),
+    );
   }
 
-  #report(error: ResilientEventSourceError): void {
-    for (const listener of [...this.#errorListeners]) {
-      try {
-        listener(error);
-      } catch (thrown) {
-        // Never unwind through our state; surface it as an uncaught error on a fresh task.
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+  #error(type: ResilientEventSourceErrorType, message: string, details: ResilientEventSourceErrorDetails): void {
+    callEach(this.#errorListeners, new ResilientEventSourceError(type, message, details), rethrowLater);
   }
-}
-
-// ---- helpers --------------------------------------------------------------------------------
-
-const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** A TypeError from our own checks (bad URL, no EventSource) cannot succeed by retrying. */
-const isConfigError = (error: unknown): boolean =>
-  error instanceof TypeError && error.message.startsWith('ResilientEventSource:');
-
-/** Memory of the working transport is per stream, not per resume point. */
-const stableKey = (href: string): string => href.split('?')[0] as string;
-
-function failureError(
-  failure: TransportFailure,
-  transport: TransportName | null,
-  attempt: number,
-  errorType: 'config' | undefined,
-): ResilientEventSourceError {
-  const type = errorType ?? (failure.closeCode !== undefined && failure.fatal ? 'websocket' : failure.status !== undefined ? 'http' : 'network');
-  const message = `${transport ?? 'connection'}: ${failure.message ?? 'connection failed'}`;
-  return new ResilientEventSourceError(type, message, {
-    status: failure.status,
-    closeCode: failure.closeCode,
-    attempt,
-    cause: failure.cause,
-  });
 }

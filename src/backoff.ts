@@ -1,4 +1,4 @@
-/** Normalised reconnect settings (see `ReconnectOptions` for meaning and defaults). */
+/** The reconnect settings the delay depends on (see `ReconnectOptions` for meaning and defaults). */
 export interface BackoffSettings {
   initialDelay: number;
   maxDelay: number;
@@ -11,13 +11,9 @@ export interface BackoffSettings {
  * `min(maxDelay, initial × factor^(attempt − 1))`, minus a random share of up to `jitter` of it,
  * so clients dropped together do not return together, and no delay ever exceeds `maxDelay`.
  */
-export function backoffDelay(
+export const backoffDelay = (
   attempt: number,
-  settings: BackoffSettings,
-  initial: number = settings.initialDelay,
-  random: () => number = Math.random,
-): number {
-  const exponent = Math.max(0, attempt - 1);
-  const base = Math.min(settings.maxDelay, initial * settings.factor ** exponent);
-  return Math.round(base * (1 - settings.jitter * random()));
-}
+  { initialDelay, maxDelay, factor, jitter }: BackoffSettings,
+  initial = initialDelay,
+  random = Math.random,
+): number => Math.round(Math.min(maxDelay, initial * factor ** (attempt - 1)) * (1 - jitter * random()));

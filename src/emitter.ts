@@ -1,4 +1,4 @@
-import mitt, { type Emitter } from 'mitt';
+import mitt, { type EventHandlerMap } from 'mitt';
 
 /** A server event as listeners receive it. */
 export interface ServerEvent<Data = unknown, Type extends string = string> {
@@ -14,65 +14,42 @@ export interface ServerEvent<Data = unknown, Type extends string = string> {
 
 type Handler = (event: ServerEvent) => void;
 
-/**
- * mitt, keyed so that any server event name is an ordinary name: mitt treats `'*'` as a
- * wildcard, so every key gets a prefix. Each handler runs in its own try/catch, so one
- * that throws neither stops the others nor unwinds through the connection's state.
- */
-export class ServerEventEmitter {
-  readonly #bus: Emitter<Record<string, ServerEvent>> = mitt();
-  /** user handler → the guarded wrapper registered with mitt, per event name */
-  readonly #guarded = new Map<string, Map<Handler, Handler>>();
-
-  readonly #onThrow: (error: unknown, type: string) => void;
-
-  constructor(onThrow: (error: unknown, type: string) => void) {
-    this.#onThrow = onThrow;
-  }
-
-  /** Adds `handler` for `type` (once: adding it again does nothing); returns its removal. */
-  on(type: string, handler: Handler): () => void {
-    let byHandler = this.#guarded.get(type);
-    if (!byHandler) this.#guarded.set(type, (byHandler = new Map()));
-    if (!byHandler.has(handler)) {
-      const wrapper: Handler = (event) => {
-        try {
-          handler(event);
-        } catch (error) {
-          this.#onThrow(error, type);
-        }
-      };
-      byHandler.set(handler, wrapper);
-      this.#bus.on(key(type), wrapper);
+/** Calls every listener with `value`, each in its own try/catch, so one that throws stops neither the others nor us. */
+export function callEach<T>(listeners: Iterable<(value: T) => void>, value: T, onThrow: (error: unknown) => void): void {
+  // A copy: a listener may add or remove listeners.
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch (error) {
+      onThrow(error);
     }
-    return () => this.off(type, handler);
-  }
-
-  off(type: string, handler: Handler): void {
-    const byHandler = this.#guarded.get(type);
-    const wrapper = byHandler?.get(handler);
-    if (!byHandler || !wrapper) return;
-    this.#bus.off(key(type), wrapper);
-    byHandler.delete(handler);
-    if (byHandler.size === 0) this.#guarded.delete(type);
-  }
-
-  has(type: string): boolean {
-    return this.#guarded.has(type);
-  }
-
-  types(): IterableIterator<string> {
-    return this.#guarded.keys();
-  }
-
-  emit(event: ServerEvent): void {
-    this.#bus.emit(key(event.type), event);
-  }
-
-  clear(): void {
-    this.#bus.all.clear();
-    this.#guarded.clear();
   }
 }
 
-const key = (type: string): string => '>' + type;
+export type ServerEventEmitter = ReturnType<typeof createEmitter>;
+
+/**
+ * Server event listeners by event name, kept by mitt. Events are dispatched here rather than by
+ * mitt's emit, so that `'*'` is an ordinary name (mitt's wildcard) and a throwing handler is isolated.
+ */
+export function createEmitter(onThrow: (error: unknown, type: string) => void) {
+  const handlers = new Map<string, Handler[]>();
+  const bus = mitt<Record<string, ServerEvent>>(handlers as EventHandlerMap<Record<string, ServerEvent>>);
+  const off = (type: string, handler: Handler): void => {
+    // mitt's off() without a handler removes them all; ours removes nothing.
+    if (handler) bus.off(type, handler);
+    if (!handlers.get(type)?.length) handlers.delete(type);
+  };
+  return {
+    /** Adds `handler` for `type` (once: adding it again does nothing); returns its removal. */
+    on(type: string, handler: Handler): () => void {
+      if (!handlers.get(type)?.includes(handler)) bus.on(type, handler);
+      return () => off(type, handler);
+    },
+    off,
+    has: (type: string): boolean => handlers.has(type),
+    types: (): Iterable<string> => handlers.keys(),
+    emit: (event: ServerEvent): void => callEach(handlers.get(event.type) ?? [], event, (error) => onThrow(error, event.type)),
+    clear: (): void => handlers.clear(),
+  };
+}

@@ -40,14 +40,26 @@ export class ResilientEventSourceError extends Error {
   /** The consecutive failure count when the error happened. */
   readonly attempt?: number;
   override readonly cause?: unknown;
+  override readonly name = 'ResilientEventSourceError';
 
   constructor(type: ResilientEventSourceErrorType, message: string, details: ResilientEventSourceErrorDetails = {}) {
     super(message);
-    this.name = 'ResilientEventSourceError';
     this.type = type;
-    // Only own the fields that are set, so logs stay short.
-    for (const key of Object.keys(details) as (keyof ResilientEventSourceErrorDetails)[]) {
-      if (details[key] !== undefined) (this as Record<string, unknown>)[key] = details[key];
-    }
+    Object.assign(this, details);
   }
 }
+
+const PREFIX = 'ResilientEventSource: ';
+
+/** A TypeError for bad configuration: thrown at construction, or reported as fatal (retrying cannot fix it). */
+export const configError = (message: string): TypeError => new TypeError(PREFIX + message);
+
+export const isConfigError = (error: unknown): boolean => error instanceof TypeError && error.message.startsWith(PREFIX);
+
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Surfaces an error from user code as an uncaught error on a fresh task, never unwinding through our state. */
+export const rethrowLater = (error: unknown): void =>
+  queueMicrotask(() => {
+    throw error;
+  });

@@ -1,60 +1,62 @@
 import type { Settings } from './options';
+import type { TransportName } from './transports/transport';
 
 /** SSE URLs on which SSE failed and the WebSocket worked, for the page's lifetime. */
 const preferWebSocket = new Set<string>();
 
+export type FallbackPolicy = ReturnType<typeof fallbackPolicy>;
+
 /**
  * Decides between SSE and the WebSocket fallback: switch after `after` consecutive SSE failures,
  * try SSE again now and then, and remember per URL which one worked so that new connections
- * do not walk the failing path again.
+ * do not walk the failing path again. `key` is the SSE URL, or undefined when it is computed per connection.
  */
-export class FallbackPolicy {
+export function fallbackPolicy(settings: Settings['websocket'], key: string | undefined) {
   /** The next connection goes over the WebSocket. */
-  onWebSocket: boolean;
+  let onWebSocket = !!settings && !!key && preferWebSocket.has(key);
   /** The current SSE attempt is a trial return from the WebSocket. */
-  probing = false;
-  #sseFailures = 0;
+  let probing = false;
+  let sseFailures = 0;
 
-  readonly settings: Settings['websocket'];
-  /** the SSE URL, or undefined when it is computed per connection */
-  readonly #key: string | undefined;
+  return {
+    /** The next connection's transport: the WebSocket while it is preferred, or when SSE is unavailable here. */
+    transport(chooseSse: () => TransportName): TransportName {
+      if (onWebSocket) return 'websocket';
+      try {
+        return chooseSse();
+      } catch (error) {
+        if (!settings) throw error;
+        onWebSocket = true;
+        return 'websocket';
+      }
+    },
 
-  constructor(settings: Settings['websocket'], key: string | undefined) {
-    this.settings = settings;
-    this.#key = key;
-    this.onWebSocket = settings !== undefined && key !== undefined && preferWebSocket.has(key);
-  }
+    /**
+     * A connection on `transport` failed. 'switch' when this failure moves to the WebSocket;
+     * 'probe-failed' when a trial return failed, so the WebSocket that was working is used again at once.
+     */
+    failed(transport: TransportName): 'switch' | 'probe-failed' | undefined {
+      if (!settings || onWebSocket || transport === 'websocket') return;
+      if (probing || ++sseFailures >= settings.after) {
+        const wasProbing = probing;
+        probing = false;
+        onWebSocket = true;
+        if (key) preferWebSocket.add(key);
+        return wasProbing ? 'probe-failed' : 'switch';
+      }
+    },
 
-  /** An SSE attempt failed: true when this failure switches to the WebSocket. */
-  sseFailed(): boolean {
-    if (!this.settings || this.onWebSocket) return false;
-    if (this.probing || ++this.#sseFailures >= this.settings.after) {
-      this.probing = false;
-      this.onWebSocket = true;
-      if (this.#key !== undefined) preferWebSocket.add(this.#key);
-      return true;
-    }
-    return false;
-  }
+    opened(transport: TransportName): void {
+      if (transport === 'websocket') return;
+      probing = false;
+      sseFailures = 0;
+      if (key) preferWebSocket.delete(key);
+    },
 
-  /** SSE is unavailable in this environment: go straight to the WebSocket, if there is one. */
-  sseUnavailable(): boolean {
-    if (!this.settings) return false;
-    this.onWebSocket = true;
-    return true;
-  }
-
-  /** A connection opened on SSE (`webSocket` false) or the WebSocket. */
-  opened(webSocket: boolean): void {
-    if (webSocket) return;
-    this.probing = false;
-    this.#sseFailures = 0;
-    if (this.#key !== undefined) preferWebSocket.delete(this.#key);
-  }
-
-  /** Time to try SSE again. */
-  returnToSse(): void {
-    this.onWebSocket = false;
-    this.probing = true;
-  }
+    /** Time to try SSE again. */
+    returnToSse(): void {
+      onWebSocket = false;
+      probing = true;
+    },
+  };
 }

@@ -1,33 +1,25 @@
-/** What the page tells us about connectivity and visibility. */
-export interface PageEventHandlers {
-  online(): void;
-  offline(): void;
-  visible(): void;
-}
-
 /** True only when the browser positively says it is offline (Node and workers say nothing). */
 export const isOffline = (): boolean =>
   (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
 
 /**
- * Subscribes to `online`, `offline` and `visibilitychange` where they exist (never in Node),
+ * Subscribes to `online`, `offline` and `visibilitychange` (to visible) where they exist (never in Node),
  * and returns the one function that removes all three.
  */
-export function watchPage(handlers: PageEventHandlers): () => void {
-  const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
-  const doc = (globalThis as { document?: Document }).document;
-  if (typeof target.addEventListener !== 'function') return () => {};
-  const online = (): void => handlers.online();
-  const offline = (): void => handlers.offline();
-  const visibility = (): void => {
-    if (doc?.visibilityState === 'visible') handlers.visible();
+export function watchPage(onOnline: () => void, onOffline: () => void, onVisible: () => void): () => void {
+  const page = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener' | 'document'>>;
+  const doc = page.document;
+  if (typeof page.addEventListener !== 'function') return () => {};
+  const onVisibility = (): void => {
+    if (doc?.visibilityState === 'visible') onVisible();
   };
-  target.addEventListener('online', online);
-  target.addEventListener('offline', offline);
-  doc?.addEventListener('visibilitychange', visibility);
+  const subscriptions: [EventTarget | undefined, string, () => void][] = [
+    [page as EventTarget, 'online', onOnline],
+    [page as EventTarget, 'offline', onOffline],
+    [doc, 'visibilitychange', onVisibility],
+  ];
+  for (const [target, type, listener] of subscriptions) target?.addEventListener(type, listener);
   return () => {
-    target.removeEventListener?.('online', online);
-    target.removeEventListener?.('offline', offline);
-    doc?.removeEventListener('visibilitychange', visibility);
+    for (const [target, type, listener] of subscriptions) target?.removeEventListener?.(type, listener);
   };
 }

@@ -1,5 +1,5 @@
-import { isFatalStatus } from './status';
-import type { Transport, TransportFactory, TransportName, TransportSink } from './transport';
+import { httpFailure } from './status';
+import type { Transport, TransportFactory } from './transport';
 
 /** The part of EventSource (native or event-source-polyfill) this transport uses. */
 export interface EventSourceLike {
@@ -12,26 +12,34 @@ export interface EventSourceLike {
 
 export type EventSourceLikeConstructor = new (url: string, init?: Record<string, unknown>) => EventSourceLike;
 
-/** event-source-polyfill reports the HTTP status on its error event. */
-type MaybeStatus = Event & { status?: unknown };
-
 /**
  * A server event named 'open' or 'error' reaches `onopen`/`onerror` too; it is a MessageEvent
  * (it has `data`), while the connection's own events do not.
  */
 const isServerEvent = (event: Event): event is MessageEvent => 'data' in event;
 
+/** event-source-polyfill reports the HTTP status on its events; native EventSource never does. */
+const statusOf = ({ status }: Event & { status?: unknown }): number | undefined =>
+  typeof status === 'number' ? status : undefined;
+
 /**
  * Transport over an EventSource-shaped constructor. The EventSource is closed at its first error,
  * so it never reconnects on its own terms: the owner does, with its own backoff.
  */
-export function eventSourceTransport(
-  name: Extract<TransportName, 'native' | 'polyfill'>,
-  EventSourceCtor: EventSourceLikeConstructor,
-  init: (request: { withCredentials: boolean; headers: Record<string, string>; lastEventId: string }) => Record<string, unknown>,
-): TransportFactory {
-  return (request, sink): Transport => {
-    const source = new EventSourceCtor(request.url, init(request));
+export const eventSourceTransport =
+  (name: 'native' | 'polyfill', EventSourceCtor: EventSourceLikeConstructor): TransportFactory =>
+  ({ url, withCredentials, headers, lastEventId, eventTypes }, sink) => {
+    const source = new EventSourceCtor(
+      url,
+      name === 'native'
+        ? { withCredentials }
+        : {
+            withCredentials,
+            // Our own watchdog decides; the polyfill's (45 s by default) is pushed to its maximum.
+            heartbeatTimeout: 18_000_000,
+            headers: lastEventId ? { 'Last-Event-ID': lastEventId, ...headers } : headers,
+          },
+    );
     const listened = new Set<string>();
     let previousId = '';
     let live = true;
@@ -43,12 +51,12 @@ export function eventSourceTransport(
       sink.event({ type: event.type, data: event.data as string, id });
     };
 
-    const detach = (): void => {
+    const close = (): void => {
+      if (!live) return;
       live = false;
-      source.onopen = null;
-      source.onerror = null;
+      source.onopen = source.onerror = null;
       for (const type of listened) source.removeEventListener(type, onEvent);
-      listened.clear();
+      source.close();
     };
 
     source.onopen = (event) => {
@@ -56,9 +64,9 @@ export function eventSourceTransport(
     };
     source.onerror = (event) => {
       if (!live || isServerEvent(event)) return;
-      detach();
-      source.close();
-      reportFailure(sink, statusOf(event), event);
+      close();
+      const status = statusOf(event);
+      sink.fail(status === undefined ? { cause: event, message: 'connection failed or dropped' } : httpFailure(status, event));
     };
 
     const transport: Transport = {
@@ -68,29 +76,8 @@ export function eventSourceTransport(
         listened.add(type);
         source.addEventListener(type, onEvent);
       },
-      close() {
-        if (!live) return;
-        detach();
-        source.close();
-      },
+      close,
     };
-    for (const type of request.eventTypes) transport.listen(type);
+    for (const type of eventTypes) transport.listen(type);
     return transport;
   };
-}
-
-function statusOf(event: MaybeStatus): number | undefined {
-  return typeof event.status === 'number' ? event.status : undefined;
-}
-
-/** Native EventSource never reveals a status: its failures count as transient. */
-function reportFailure(sink: TransportSink, status: number | undefined, cause: Event): void {
-  if (status === undefined) {
-    sink.fail({ cause, message: 'connection failed or dropped' });
-  } else if (status === 200) {
-    // [spec] a 200 whose Content-Type is not text/event-stream fails the connection for good.
-    sink.fail({ status, fatal: true, cause, message: 'response is not text/event-stream' });
-  } else {
-    sink.fail({ status, fatal: isFatalStatus(status), cause, message: `HTTP ${status}` });
-  }
-}

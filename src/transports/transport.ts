@@ -31,7 +31,7 @@ export interface TransportFailure {
   /** The failure can never succeed by retrying (4xx, policy close, bad MIME). */
   fatal?: boolean;
   /** Human-readable detail for the error the owner reports. */
-  message?: string;
+  message: string;
   /** The underlying error or event, if any. */
   cause?: unknown;
 }
@@ -58,7 +58,7 @@ export interface TransportRequest {
   /** HTTP method, for transports that can choose one (fetch). */
   method: string;
   /** Request body, for transports that can send one (fetch); re-sent on every connection. */
-  body: BodyInit | null | undefined;
+  body?: BodyInit | null;
   /** Event names the owner wants (only transports that filter by name use it). */
   eventTypes: Iterable<string>;
 }

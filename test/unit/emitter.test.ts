@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ServerEventEmitter, type ServerEvent } from '../../src/emitter';
+import { createEmitter, type ServerEvent } from '../../src/emitter';
 
 const event = (type: string, data: unknown = 1): ServerEvent => ({ type, data, raw: String(data), lastEventId: '' });
 
-describe('ServerEventEmitter', () => {
+describe('createEmitter', () => {
   it('delivers to the listeners of that name only', () => {
-    const emitter = new ServerEventEmitter(() => {});
+    const emitter = createEmitter(() => {});
     const a = vi.fn();
     const b = vi.fn();
     emitter.on('a', a);
@@ -16,7 +16,7 @@ describe('ServerEventEmitter', () => {
   });
 
   it("treats '*', '__proto__' and 'constructor' as ordinary names (no wildcard)", () => {
-    const emitter = new ServerEventEmitter(() => {});
+    const emitter = createEmitter(() => {});
     const star = vi.fn();
     const proto = vi.fn();
     const ctor = vi.fn();
@@ -36,7 +36,7 @@ describe('ServerEventEmitter', () => {
 
   it('isolates a throwing listener and reports it; the others still run', () => {
     const thrown: unknown[] = [];
-    const emitter = new ServerEventEmitter((error, type) => thrown.push([error, type]));
+    const emitter = createEmitter((error, type) => thrown.push([error, type]));
     const boom = new Error('boom');
     const after = vi.fn();
     emitter.on('x', () => {
@@ -49,7 +49,7 @@ describe('ServerEventEmitter', () => {
   });
 
   it('on() returns its removal; off() during emit is safe; adding twice is once', () => {
-    const emitter = new ServerEventEmitter(() => {});
+    const emitter = createEmitter(() => {});
     const second = vi.fn();
     const off = emitter.on('x', () => off());
     emitter.on('x', second);
@@ -62,7 +62,7 @@ describe('ServerEventEmitter', () => {
   });
 
   it('clear() removes everything', () => {
-    const emitter = new ServerEventEmitter(() => {});
+    const emitter = createEmitter(() => {});
     const listener = vi.fn();
     emitter.on('x', listener);
     emitter.clear();

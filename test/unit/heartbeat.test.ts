@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Heartbeat } from '../../src/heartbeat';
+import { createHeartbeat } from '../../src/heartbeat';
 
 describe('Heartbeat', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -7,7 +7,7 @@ describe('Heartbeat', () => {
 
   it('expires after timeout without activity', () => {
     const expired = vi.fn();
-    new Heartbeat(1000, expired).start();
+    createHeartbeat(1000, expired).start();
     vi.advanceTimersByTime(999);
     expect(expired).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
@@ -16,7 +16,7 @@ describe('Heartbeat', () => {
 
   it('activity pushes the deadline back', () => {
     const expired = vi.fn();
-    const heartbeat = new Heartbeat(1000, expired);
+    const heartbeat = createHeartbeat(1000, expired);
     heartbeat.start();
     vi.advanceTimersByTime(800);
     heartbeat.touch();
@@ -28,7 +28,7 @@ describe('Heartbeat', () => {
 
   it('check() catches a deadline that passed while timers could not fire (sleep, hidden tab)', () => {
     const expired = vi.fn();
-    const heartbeat = new Heartbeat(1000, expired);
+    const heartbeat = createHeartbeat(1000, expired);
     heartbeat.start();
     vi.setSystemTime(Date.now() + 5000); // the clock moved, no timer ran
     expect(expired).not.toHaveBeenCalled();
@@ -39,7 +39,7 @@ describe('Heartbeat', () => {
 
   it('check() before the deadline does nothing', () => {
     const expired = vi.fn();
-    const heartbeat = new Heartbeat(1000, expired);
+    const heartbeat = createHeartbeat(1000, expired);
     heartbeat.start();
     vi.advanceTimersByTime(500);
     heartbeat.check();
@@ -48,11 +48,11 @@ describe('Heartbeat', () => {
 
   it('stop() leaves no timer; timeout 0 never arms', () => {
     const expired = vi.fn();
-    const heartbeat = new Heartbeat(1000, expired);
+    const heartbeat = createHeartbeat(1000, expired);
     heartbeat.start();
     heartbeat.stop();
     expect(vi.getTimerCount()).toBe(0);
-    new Heartbeat(0, expired).start();
+    createHeartbeat(0, expired).start();
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(10_000);
     expect(expired).not.toHaveBeenCalled();
