@@ -13,8 +13,8 @@ import { createHeartbeat, type Heartbeat } from './heartbeat';
 import { settingsFrom, type Settings } from './options';
 import { isOffline, watchPage } from './page-events';
 import { recentIds } from './recent-ids';
-import { chooseTransport, loadTransport, noEventSource } from './transports/select';
-import type { Transport, TransportFactory, TransportFailure, TransportName, WireEvent } from './transports/transport';
+import { loadTransport, noEventSource } from './transports/select';
+import type { Transport, TransportFactory, TransportFailure, TransportName, TransportSink, WireEvent } from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
@@ -51,12 +51,14 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   readonly #heartbeat: Heartbeat;
   readonly #seen: (id: string) => boolean;
   readonly #fallback: FallbackPolicy;
+  /** What every connection reports to. Transports report nothing once closed, and the one in use is the only one open. */
+  readonly #sink: TransportSink;
 
   #state: ConnectionState = 'connecting';
   #connection: Transport | undefined;
   /** The transport of the current or next connection. */
   #transport!: TransportName;
-  /** Bumped whenever a connection is started or dropped: callbacks of older ones are ignored. */
+  /** Bumped whenever a connection is started or dropped. */
   #generation = 0;
   #attempt = 0;
   #openedAt = 0;
@@ -84,7 +86,28 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
     );
     this.#seen = recentIds(settings.dedupe);
     // Memory of the working transport is per stream, not per resume point: the URL without its query.
-    this.#fallback = fallbackPolicy(settings.websocket, this.#url.split('?')[0] || undefined);
+    this.#fallback = fallbackPolicy(settings, this.#url.split('?')[0] || undefined);
+    this.#sink = {
+      open: () => {
+        this.#openedAt = Date.now();
+        this.#heartbeat.touch();
+        this.#fallback.opened(this.#transport);
+        const returnAfter = settings.websocket?.returnToSseAfter;
+        if (this.#transport === 'websocket' && returnAfter) {
+          this.#returnTimer = setTimeout(() => {
+            this.#fallback.returnToSse();
+            this.#connectNow('return-to-sse');
+          }, returnAfter);
+        }
+        this.#setState('open', 'open');
+      },
+      event: (event) => this.#deliver(event),
+      activity: () => this.#heartbeat.touch(),
+      retry: (ms) => {
+        this.#serverRetry = ms;
+      },
+      fail: (failure) => this.#onFailure(failure),
+    };
     this.#pickTransport(); // throws here, at construction, when there is no way to connect
     this.#unwatchPage = this.#watchPage();
     this.#connect();
@@ -168,25 +191,26 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   // ---- connecting ---------------------------------------------------------------------------
 
   #pickTransport(): TransportName {
-    return (this.#transport = this.#fallback.transport(() => chooseTransport(this.#settings)));
+    return (this.#transport = this.#fallback.transport());
   }
 
   /** Starts a connection on the chosen transport. URL, headers and transport may each be async. */
   #connect(): void {
     this.#clearTimers();
     this.#drop();
+    // Set when this attempt is superseded (a new one, a drop, a close) while its URL, headers or transport load.
     const generation = this.#generation;
-    const live = (): boolean => generation === this.#generation;
     const settings = this.#settings;
     this.#heartbeat.start(); // a connection that never answers is a stall too
     const fail = (error: unknown): void => {
-      if (live()) this.#onFailure({ cause: error, message: messageOf(error), fatal: isConfigError(error) }, 'config');
+      if (generation === this.#generation) {
+        this.#onFailure({ cause: error, message: messageOf(error), fatal: isConfigError(error) }, 'config');
+      }
     };
     const open = ([url, headers, factory]: [string, Record<string, string>, TransportFactory]): void => {
-      if (!live()) return;
+      if (generation !== this.#generation) return;
       const types = this.#events.types();
       const { heartbeatEvent } = settings;
-      // Callbacks for this connection; once it is replaced or dropped they do nothing.
       this.#connection = factory(
         {
           ...settings,
@@ -196,15 +220,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
           // The SDK always listens to the heartbeat event, which EventSource needs to see it.
           eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
         },
-        {
-          open: () => live() && this.#onOpen(),
-          event: (event) => live() && this.#deliver(event),
-          activity: () => live() && this.#heartbeat.touch(),
-          retry: (ms) => {
-            if (live()) this.#serverRetry = ms;
-          },
-          fail: (failure) => live() && this.#onFailure(failure),
-        },
+        this.#sink,
       );
     };
     let pending: [Maybe<string>, Maybe<Record<string, string>>, Maybe<TransportFactory>];
@@ -244,20 +260,6 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   }
 
   // ---- what a connection reports ------------------------------------------------------------
-
-  #onOpen(): void {
-    this.#openedAt = Date.now();
-    this.#heartbeat.touch();
-    this.#fallback.opened(this.#transport);
-    const returnAfter = this.#settings.websocket?.returnToSseAfter;
-    if (this.#transport === 'websocket' && returnAfter) {
-      this.#returnTimer = setTimeout(() => {
-        this.#fallback.returnToSse();
-        this.#connectNow('return-to-sse');
-      }, returnAfter);
-    }
-    this.#setState('open', 'open');
-  }
 
   /** The hot path: one call per server event. */
   #deliver({ type, data, id }: WireEvent): void {
@@ -341,7 +343,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
 
   // ---- teardown -----------------------------------------------------------------------------
 
-  /** Detaches and closes the current connection; its late callbacks are ignored. */
+  /** Closes the current connection (a closed transport reports nothing more). */
   #drop(): void {
     this.#generation++;
     this.#heartbeat.stop();

@@ -1,4 +1,5 @@
 import type { Settings } from './options';
+import { chooseTransport } from './transports/select';
 import type { TransportName } from './transports/transport';
 
 /** SSE URLs on which SSE failed and the WebSocket worked, for the page's lifetime. */
@@ -7,25 +8,27 @@ const preferWebSocket = new Set<string>();
 export type FallbackPolicy = ReturnType<typeof fallbackPolicy>;
 
 /**
- * Decides between SSE and the WebSocket fallback: switch after `after` consecutive SSE failures,
- * try SSE again now and then, and remember per URL which one worked so that new connections
- * do not walk the failing path again. `key` is the SSE URL, or undefined when it is computed per connection.
+ * Picks each connection's transport, deciding between SSE and the WebSocket fallback: switch after
+ * `after` consecutive SSE failures, try SSE again now and then, and remember per URL which one worked
+ * so that new connections do not walk the failing path again. `key` is the SSE URL, or undefined
+ * when it is computed per connection.
  */
-export function fallbackPolicy(settings: Settings['websocket'], key: string | undefined) {
+export function fallbackPolicy(settings: Settings, key: string | undefined) {
+  const { websocket } = settings;
   /** The next connection goes over the WebSocket. */
-  let onWebSocket = !!settings && !!key && preferWebSocket.has(key);
+  let onWebSocket = !!websocket && !!key && preferWebSocket.has(key);
   /** The current SSE attempt is a trial return from the WebSocket. */
   let probing = false;
   let sseFailures = 0;
 
   return {
     /** The next connection's transport: the WebSocket while it is preferred, or when SSE is unavailable here. */
-    transport(chooseSse: () => TransportName): TransportName {
+    transport(): TransportName {
       if (onWebSocket) return 'websocket';
       try {
-        return chooseSse();
+        return chooseTransport(settings);
       } catch (error) {
-        if (!settings) throw error;
+        if (!websocket) throw error;
         onWebSocket = true;
         return 'websocket';
       }
@@ -36,8 +39,8 @@ export function fallbackPolicy(settings: Settings['websocket'], key: string | un
      * 'probe-failed' when a trial return failed, so the WebSocket that was working is used again at once.
      */
     failed(transport: TransportName): 'switch' | 'probe-failed' | undefined {
-      if (!settings || onWebSocket || transport === 'websocket') return;
-      if (probing || ++sseFailures >= settings.after) {
+      if (!websocket || onWebSocket || transport === 'websocket') return;
+      if (probing || ++sseFailures >= websocket.after) {
         const wasProbing = probing;
         probing = false;
         onWebSocket = true;

@@ -7,19 +7,17 @@ export const isOffline = (): boolean =>
  * and returns the one function that removes all three.
  */
 export function watchPage(onOnline: () => void, onOffline: () => void, onVisible: () => void): () => void {
-  const page = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener' | 'document'>>;
+  const page = globalThis as unknown as Partial<Window>;
   const doc = page.document;
-  if (typeof page.addEventListener !== 'function') return () => {};
   const onVisibility = (): void => {
     if (doc?.visibilityState === 'visible') onVisible();
   };
-  const subscriptions: [EventTarget | undefined, string, () => void][] = [
-    [page as EventTarget, 'online', onOnline],
-    [page as EventTarget, 'offline', onOffline],
-    [doc, 'visibilitychange', onVisibility],
-  ];
-  for (const [target, type, listener] of subscriptions) target?.addEventListener(type, listener);
-  return () => {
-    for (const [target, type, listener] of subscriptions) target?.removeEventListener?.(type, listener);
+  const subscribe = (method: 'addEventListener' | 'removeEventListener'): void => {
+    page[method]?.('online', onOnline);
+    page[method]?.('offline', onOffline);
+    doc?.[method]('visibilitychange', onVisibility);
   };
+  if (typeof page.addEventListener !== 'function') return () => {};
+  subscribe('addEventListener');
+  return () => subscribe('removeEventListener');
 }

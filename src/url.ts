@@ -9,25 +9,21 @@ export function resolveUrl(
   try {
     return new URL(input, base);
   } catch {
-    throw configError(
-      `invalid URL ${JSON.stringify(String(input))}` + (base ? '' : ' (a relative URL needs a page: pass an absolute one)'),
-    );
+    throw configError(`invalid URL ${JSON.stringify(String(input))}` + (base ? '' : ' (relative URL needs a page: pass an absolute one)'));
   }
 }
 
 /**
- * Puts the last event id into the query parameter `param`, replacing any value already there,
- * so a resumed request names it exactly once. An empty id or a null `param` leaves the URL as it is.
+ * Sets the last event id as the query parameter `param` of `url`, replacing any value already there,
+ * so a resumed request names it exactly once; an empty id or a null `param` leaves it alone. Returns the href.
  */
 export function withLastEventId(url: URL, param: string | null, lastEventId: string): string {
-  const copy = new URL(url);
-  if (param !== null && lastEventId) copy.searchParams.set(param, lastEventId);
-  return copy.href;
+  if (param !== null && lastEventId) url.searchParams.set(param, lastEventId);
+  return url.href;
 }
 
-/** The WebSocket URL for an http(s) one (ws and wss URLs pass through). */
+/** Turns an http(s) URL into the matching ws(s) one (ws and wss URLs pass through); returns it. */
 export function toWebSocketUrl(url: URL): URL {
-  const copy = new URL(url);
-  copy.protocol = copy.protocol.replace(/^http/, 'ws');
-  return copy;
+  url.protocol = url.protocol.replace(/^http/, 'ws');
+  return url;
 }

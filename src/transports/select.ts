@@ -7,7 +7,7 @@ import type { TransportFactory, TransportName } from './transport';
 import { websocketTransport } from './websocket';
 
 export const noEventSource = (): never => {
-  throw configError("no EventSource in this environment (server-side rendering?): pass { EventSource }, or use transport 'fetch'");
+  throw configError("no EventSource in this environment: pass { EventSource }, or use transport 'fetch'");
 };
 
 /** The injected EventSource, else the environment's, looked up when needed (never at import). */
