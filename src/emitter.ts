@@ -29,8 +29,9 @@ export function callEach<T>(listeners: Iterable<(value: T) => void>, value: T, o
 export type ServerEventEmitter = ReturnType<typeof createEmitter>;
 
 /**
- * Server event listeners by event name, kept by mitt. Events are dispatched here rather than by
- * mitt's emit, so that `'*'` is an ordinary name (mitt's wildcard) and a throwing handler is isolated.
+ * Server event listeners by event name (`handlers`: only names with listeners), kept by mitt.
+ * Events are dispatched here rather than by mitt's emit, so that `'*'` is an ordinary name
+ * (mitt's wildcard) and a throwing handler is isolated.
  */
 export function createEmitter(onThrow: (error: unknown, type: string) => void) {
   const handlers = new Map<string, Handler[]>();
@@ -41,15 +42,13 @@ export function createEmitter(onThrow: (error: unknown, type: string) => void) {
     if (!handlers.get(type)?.length) handlers.delete(type);
   };
   return {
+    handlers,
     /** Adds `handler` for `type` (once: adding it again does nothing); returns its removal. */
     on(type: string, handler: Handler): () => void {
       if (!handlers.get(type)?.includes(handler)) bus.on(type, handler);
       return () => off(type, handler);
     },
     off,
-    has: (type: string): boolean => handlers.has(type),
-    types: (): Iterable<string> => handlers.keys(),
     emit: (event: ServerEvent): void => callEach(handlers.get(event.type) ?? [], event, (error) => onThrow(error, event.type)),
-    clear: (): void => handlers.clear(),
   };
 }

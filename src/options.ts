@@ -41,7 +41,7 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
   if (transport === 'native' && needsRequestControl) {
     fail("native EventSource cannot send headers, a method or a body: use transport 'fetch'");
   }
-  if (transport === 'polyfill' && sendsBody) fail("event-source-polyfill only sends GET without a body: use transport 'fetch'");
+  if (transport === 'polyfill' && sendsBody) fail("polyfill only sends GET without a body: use transport 'fetch'");
   if (lastEventIdParam !== null && (typeof lastEventIdParam !== 'string' || !lastEventIdParam)) {
     fail('lastEventIdParam must be a non-empty string, or null');
   }

@@ -18,10 +18,6 @@ export type EventSourceLikeConstructor = new (url: string, init?: Record<string,
  */
 const isServerEvent = (event: Event): event is MessageEvent => 'data' in event;
 
-/** event-source-polyfill reports the HTTP status on its events; native EventSource never does. */
-const statusOf = ({ status }: Event & { status?: unknown }): number | undefined =>
-  typeof status === 'number' ? status : undefined;
-
 /**
  * Transport over an EventSource-shaped constructor. The EventSource is closed at its first error,
  * so it never reconnects on its own terms: the owner does, with its own backoff.
@@ -60,13 +56,14 @@ export const eventSourceTransport =
     };
 
     source.onopen = (event) => {
-      if (live && !isServerEvent(event)) sink.open(statusOf(event));
+      if (live && !isServerEvent(event)) sink.open();
     };
     source.onerror = (event) => {
       if (!live || isServerEvent(event)) return;
       close();
-      const status = statusOf(event);
-      sink.fail(status === undefined ? { cause: event, message: 'connection failed or dropped' } : httpFailure(status, event));
+      // event-source-polyfill reports the HTTP status; native EventSource never does.
+      const { status } = event as Event & { status?: unknown };
+      sink.fail(typeof status === 'number' ? httpFailure(status, event) : { cause: event, message: 'connection failed' });
     };
 
     const transport: Transport = {

@@ -73,7 +73,7 @@ export const fetchTransport =
       while (!stream.stopped) {
         const chunk = await reader?.read();
         // [spec] "Clients will reconnect if the connection is closed" — the owner does the reconnecting.
-        if (!chunk || chunk.done) return stream.fail({ ended: true, message: 'the server ended the stream' });
+        if (!chunk || chunk.done) return stream.fail({ ended: true, message: 'the stream ended' });
         // stream: true keeps a UTF-8 sequence split across chunks together.
         stream.feed(decoder.decode(chunk.value, { stream: true }));
       }

@@ -38,7 +38,7 @@ export const websocketTransport =
       socket = new Ctor(request.url);
     } catch (cause) {
       // Reported after the owner holds this transport; a bad URL or missing WebSocket never heals.
-      queueMicrotask(() => stream.fail({ fatal: true, cause, message: `cannot open a WebSocket: ${messageOf(cause)}` }));
+      queueMicrotask(() => stream.fail({ fatal: true, cause, message: messageOf(cause) }));
       return transport;
     }
 
@@ -61,7 +61,7 @@ export const websocketTransport =
       // After open, a close event follows with the code worth reporting; wait for it. Before open
       // the close can only say 1006, so report now in case an implementation never sends it.
       if (opened) error = event;
-      else stream.fail({ cause: event, message: 'the WebSocket connection failed' });
+      else stream.fail({ cause: event, message: 'connection failed' });
     };
     socket.onclose = (event) => {
       const { code, reason } = event;
@@ -71,7 +71,7 @@ export const websocketTransport =
         closeCode: code,
         fatal,
         cause: fatal ? event : (error ?? event),
-        message: `${fatal ? 'closed by server' : 'the WebSocket closed'} with code ${code}${reason ? ': ' + reason : ''}`,
+        message: `closed ${fatal ? 'by server ' : ''}with code ${code}${reason ? ': ' + reason : ''}`,
       });
     };
     return transport;
