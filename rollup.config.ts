@@ -12,6 +12,12 @@ const compile = () =>
 // the <script> build carries everything, the polyfill included.
 const external = ['mitt', 'eventsource-parser', 'event-source-polyfill'];
 
+/** The virtual module the <script> build loads the polyfill from (see the plugin below). */
+const POLYFILL = '\0event-source-polyfill';
+
+/** The inlined polyfill's license notice, kept however the minifier rearranges its code. */
+const banner = '/*! event-source-polyfill (eventsource.js) | MIT License | https://github.com/Yaffle/EventSource/ */';
+
 export default defineConfig([
   {
     input: 'src/index.ts',
@@ -24,9 +30,29 @@ export default defineConfig([
   },
   {
     input: 'src/umd.ts',
-    plugins: [resolve({ browser: true }), commonjs(), compile()],
+    plugins: [
+      {
+        // The polyfill's dynamic import is inlined here. Importing only its named export spares the
+        // bundle CommonJS namespace-merging helpers; the loader reads nothing else.
+        name: 'polyfill-named-export',
+        resolveDynamicImport: (specifier) => (specifier === 'event-source-polyfill' ? POLYFILL : null),
+        resolveId: (id) => (id === POLYFILL ? id : null),
+        load: (id) => (id === POLYFILL ? "export { EventSourcePolyfill } from 'event-source-polyfill';" : null),
+      },
+      resolve({ browser: true }),
+      commonjs(),
+      compile(),
+    ],
     output: [
-      { file: 'dist/resilient-eventsource.umd.js', format: 'umd', name: 'ResilientEventSource', exports: 'default', sourcemap: true, inlineDynamicImports: true },
+      {
+        file: 'dist/resilient-eventsource.umd.js',
+        format: 'umd',
+        name: 'ResilientEventSource',
+        exports: 'default',
+        sourcemap: true,
+        inlineDynamicImports: true,
+        banner,
+      },
       {
         file: 'dist/resilient-eventsource.umd.min.js',
         format: 'umd',
@@ -34,6 +60,7 @@ export default defineConfig([
         exports: 'default',
         sourcemap: true,
         inlineDynamicImports: true,
+        banner,
         plugins: [terser({ ecma: 2022, compress: { passes: 2 } })],
       },
     ],
