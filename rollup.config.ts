@@ -61,7 +61,7 @@ export default defineConfig([
         sourcemap: true,
         inlineDynamicImports: true,
         banner,
-        plugins: [terser({ ecma: 2022, compress: { passes: 2 } })],
+        plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
       },
     ],
   },

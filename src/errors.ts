@@ -40,10 +40,10 @@ export class ResilientEventSourceError extends Error {
   /** The consecutive failure count when the error happened. */
   readonly attempt?: number;
   override readonly cause?: unknown;
-  override readonly name = 'ResilientEventSourceError';
 
   constructor(type: ResilientEventSourceErrorType, message: string, details: ResilientEventSourceErrorDetails = {}) {
     super(message);
+    this.name = 'ResilientEventSourceError';
     this.type = type;
     Object.assign(this, details);
   }
