@@ -74,11 +74,12 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
         resetAfter: [5000, 0],
       }),
     },
-    // dedupe: true is a window of 100 ids.
-    ...numbers('', { ...options, dedupe: dedupe === true ? 100 : dedupe === false ? 0 : dedupe }, {
-      heartbeatTimeout: [45_000, 0, 2 ** 31 - 1],
-      dedupe: [0, 0],
-    }),
+    ...numbers(
+      '',
+      // dedupe: true is a window of 100 ids
+      { heartbeatTimeout: options.heartbeatTimeout, dedupe: dedupe === true ? 100 : dedupe === false ? 0 : dedupe },
+      { heartbeatTimeout: [45_000, 0, 2 ** 31 - 1], dedupe: [0, 0] },
+    ),
     websocket: websocket ? { ...websocket, ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0] }) } : undefined,
   };
 }
