@@ -1,22 +1,42 @@
-import commonjs from '@rollup/plugin-commonjs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { defineConfig } from 'rollup';
+import { defineConfig, type Plugin } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 const compile = () =>
   typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, include: ['src/**/*.ts'] });
 
-// Packages stay external in the npm build (the app's bundler dedupes and lazy-loads them);
-// the <script> build carries everything, the polyfill included.
+// Packages stay external in the npm build: the app's bundler dedupes them, and puts the lazily
+// imported transports (fetch, WebSocket, event-source-polyfill) in chunks of their own.
 const external = ['mitt', 'eventsource-parser', 'event-source-polyfill'];
 
-/** The virtual module the <script> build loads the polyfill from (see the plugin below). */
-const POLYFILL = '\0event-source-polyfill';
+/**
+ * The <script> build carries everything of ours in one file, and loads event-source-polyfill on
+ * first use from a copy shipped beside it (src/transports/polyfill-script-loader.ts).
+ */
+function polyfillBesideBundle(): Plugin {
+  const scriptLoader = fileURLToPath(new URL('./src/transports/polyfill-script-loader.ts', import.meta.url));
+  return {
+    name: 'polyfill-beside-bundle',
+    async resolveId(source, importer) {
+      if (source !== './polyfill-loader') return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved && scriptLoader;
+    },
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'event-source-polyfill.min.js',
+        source: readFileSync('node_modules/event-source-polyfill/src/eventsource.min.js', 'utf8'),
+      });
+    },
+  };
+}
 
-/** The inlined polyfill's license notice, kept however the minifier rearranges its code. */
-const banner = '/*! event-source-polyfill (eventsource.js) | MIT License | https://github.com/Yaffle/EventSource/ */';
+const umd = { format: 'umd', name: 'ResilientEventSource', exports: 'default', sourcemap: true, inlineDynamicImports: true } as const;
 
 export default defineConfig([
   {
@@ -24,45 +44,16 @@ export default defineConfig([
     external,
     plugins: [compile()],
     output: [
-      { file: 'dist/index.mjs', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name].mjs' },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs' },
     ],
   },
   {
     input: 'src/umd.ts',
-    plugins: [
-      {
-        // The polyfill's dynamic import is inlined here. Importing only its named export spares the
-        // bundle CommonJS namespace-merging helpers; the loader reads nothing else.
-        name: 'polyfill-named-export',
-        resolveDynamicImport: (specifier) => (specifier === 'event-source-polyfill' ? POLYFILL : null),
-        resolveId: (id) => (id === POLYFILL ? id : null),
-        load: (id) => (id === POLYFILL ? "export { EventSourcePolyfill } from 'event-source-polyfill';" : null),
-      },
-      resolve({ browser: true }),
-      commonjs(),
-      compile(),
-    ],
+    plugins: [polyfillBesideBundle(), resolve({ browser: true }), compile()],
     output: [
-      {
-        file: 'dist/resilient-eventsource.umd.js',
-        format: 'umd',
-        name: 'ResilientEventSource',
-        exports: 'default',
-        sourcemap: true,
-        inlineDynamicImports: true,
-        banner,
-      },
-      {
-        file: 'dist/resilient-eventsource.umd.min.js',
-        format: 'umd',
-        name: 'ResilientEventSource',
-        exports: 'default',
-        sourcemap: true,
-        inlineDynamicImports: true,
-        banner,
-        plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
-      },
+      { ...umd, file: 'dist/resilient-eventsource.umd.js' },
+      { ...umd, file: 'dist/resilient-eventsource.umd.min.js', plugins: [terser({ ecma: 2022, compress: { passes: 3 } })] },
     ],
   },
   {

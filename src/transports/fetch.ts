@@ -7,14 +7,6 @@ import { createSseFeeder, utf8Decoder } from './sse-stream';
 import { httpFailure } from './status';
 import type { TransportFactory } from './transport';
 
-/** Whether this environment can stream a fetch response (checked when asked, not at import). */
-export const fetchStreamingSupported = (): boolean =>
-  ['fetch', 'ReadableStream', 'AbortController', 'TextDecoder', 'Response'].every(
-    (name) => typeof (globalThis as Record<string, unknown>)[name] === 'function',
-  ) &&
-  // Some older engines shipped fetch without a streamed `response.body`.
-  'body' in Response.prototype;
-
 const ignore = (): void => {};
 
 export const fetchTransport =

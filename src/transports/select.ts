@@ -2,13 +2,20 @@ import { configError } from '../errors';
 import type { Settings } from '../options';
 import type { EventSourceConstructor } from '../types';
 import { eventSourceTransport, type EventSourceLikeConstructor } from './eventsource';
-import { fetchStreamingSupported, fetchTransport } from './fetch';
+import { loadPolyfill } from './polyfill-loader';
 import type { TransportFactory, TransportName } from './transport';
-import { websocketTransport } from './websocket';
 
 export const noEventSource = (): never => {
   throw configError("no EventSource in this environment: pass { EventSource }, or use transport 'fetch'");
 };
+
+/** Whether this environment can stream a fetch response (checked when asked, not at import). */
+export const fetchStreamingSupported = (): boolean =>
+  ['fetch', 'ReadableStream', 'AbortController', 'TextDecoder', 'Response'].every(
+    (name) => typeof (globalThis as Record<string, unknown>)[name] === 'function',
+  ) &&
+  // Some older engines shipped fetch without a streamed `response.body`.
+  'body' in Response.prototype;
 
 /** The injected EventSource, else the environment's, looked up when needed (never at import). */
 const nativeEventSource = (settings: Settings): EventSourceConstructor | undefined =>
@@ -25,20 +32,28 @@ export function chooseTransport(settings: Settings): TransportName {
   return transport !== 'auto' ? transport : settings.fetch || fetchStreamingSupported() ? 'fetch' : 'polyfill';
 }
 
-/** The polyfill is loaded on first use only, so apps that never need it do not ship it. */
-let polyfill: Promise<EventSourceLikeConstructor> | undefined;
+/** Caches a module load, but forgets a failed one, so that the next connection tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
 
-/** The factory for `name`; the polyfill's arrives asynchronously the first time. */
+// Every transport but native is loaded on first use, so an app pays only for what it connects with:
+// bundlers put each in a chunk of its own (the fetch and WebSocket ones share the SSE parser).
+const loadFetch = once(() => import('./fetch'));
+const loadWebSocket = once(() => import('./websocket'));
+const loadEventSourcePolyfill = once(loadPolyfill);
+
+/** The factory for `name`: at once for native, after its module loaded for the others. */
 export function loadTransport(name: TransportName, settings: Settings): TransportFactory | Promise<TransportFactory> {
-  if (name === 'fetch') return fetchTransport(settings.fetch);
-  if (name === 'websocket') return websocketTransport(settings.WebSocket);
   if (name === 'native') {
     return eventSourceTransport(name, (nativeEventSource(settings) ?? noEventSource()) as unknown as EventSourceLikeConstructor);
   }
-  polyfill ??= import('event-source-polyfill').then((module) => {
-    // CommonJS interop: the named export, or the one on the default export.
-    const exports = module as unknown as { EventSourcePolyfill?: unknown; default?: { EventSourcePolyfill?: unknown } };
-    return (exports.EventSourcePolyfill ?? exports.default?.EventSourcePolyfill) as EventSourceLikeConstructor;
-  });
-  return polyfill.then((ctor) => eventSourceTransport(name, ctor));
+  if (name === 'fetch') return loadFetch().then((module) => module.fetchTransport(settings.fetch));
+  if (name === 'websocket') return loadWebSocket().then((module) => module.websocketTransport(settings.WebSocket));
+  return loadEventSourcePolyfill().then((ctor) => eventSourceTransport(name, ctor));
 }

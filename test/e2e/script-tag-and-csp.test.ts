@@ -21,6 +21,19 @@ describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
     expect(shapes).toEqual(['function', true, 'function']);
   });
 
+  it('event-source-polyfill is not loaded until a connection needs it', async () => {
+    const loaded = () =>
+      h.page.evaluate(() => ({
+        global: 'EventSourcePolyfill' in window,
+        scripts: [...document.scripts].map((s) => s.src).filter((src) => src.includes('event-source-polyfill')),
+      }));
+    expect(await loaded()).toEqual({ global: false, scripts: [] });
+    const id = await h.create('/events', { transport: 'polyfill' });
+    await expect.poll(async () => (await h.snapshot(id)).state, { timeout: 15_000 }).toBe('open');
+    expect(await loaded()).toEqual({ global: true, scripts: [`${h.server.url}/dist/event-source-polyfill.min.js`] });
+    await h.call(id, 'close');
+  });
+
   it.each(transports)('%s: receives published events in order', async (transport) => {
     const wsUrl = h.server.url.replace('http', 'ws') + '/ws';
     const id = await h.create('/events', { transport, websocket: { url: wsUrl }, parse: 'text' }, ['csp']);

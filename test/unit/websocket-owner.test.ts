@@ -26,12 +26,19 @@ function createOnWebSocket(wsUrl: string | (() => string) = 'wss://api.example/w
   return { source, changes, errors };
 }
 
+/** Runs the retry timer, then waits for the lazily loaded WebSocket transport to open socket number `count`. */
+async function socketAfter(delay: number, count = 1): Promise<FakeWebSocket> {
+  await vi.advanceTimersByTimeAsync(delay);
+  await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(count));
+  return FakeWebSocket.instances[count - 1]!;
+}
+
 describe('websocket fallback, as the owner sees it', () => {
-  it('switches after `after` SSE failures and reports why', () => {
+  it('switches after `after` SSE failures and reports why', async () => {
     const { source, changes } = createOnWebSocket();
     FakeEventSource.last.error();
     expect(changes.at(-1)).toMatchObject({ state: 'reconnecting', reason: 'fallback', transport: 'websocket' });
-    vi.advanceTimersByTime(10);
+    await socketAfter(10);
     expect(FakeWebSocket.instances).toHaveLength(1);
     expect(FakeEventSource.live).toHaveLength(0); // only one connection at a time
     FakeWebSocket.instances[0]!.serverOpen();
@@ -39,11 +46,10 @@ describe('websocket fallback, as the owner sees it', () => {
     expect(changes.at(-1)).toMatchObject({ state: 'open', transport: 'websocket' });
   });
 
-  it.each([1008, 4001])('a policy close (%i) stops with an error carrying the code', (code) => {
+  it.each([1008, 4001])('a policy close (%i) stops with an error carrying the code', async (code) => {
     const { source, changes, errors } = createOnWebSocket();
     FakeEventSource.last.error();
-    vi.advanceTimersByTime(10);
-    const socket = FakeWebSocket.instances[0]!;
+    const socket = await socketAfter(10);
     socket.serverOpen();
     socket.serverClose(code, 'not allowed');
     expect(errors.at(-1)).toMatchObject({ type: 'websocket', closeCode: code });
@@ -53,19 +59,17 @@ describe('websocket fallback, as the owner sees it', () => {
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 
-  it('a clean server close is a drop: reconnect with resume', () => {
+  it('a clean server close is a drop: reconnect with resume', async () => {
     const { source } = createOnWebSocket('https://api.example/ws');
     source.on('n', () => {});
     FakeEventSource.last.error();
-    vi.advanceTimersByTime(10);
-    const socket = FakeWebSocket.instances[0]!;
+    const socket = await socketAfter(10);
     expect(socket.url).toBe('wss://api.example/ws'); // http(s) is mapped to ws(s)
     socket.serverOpen();
     socket.serverSend('id: 7\nevent: n\ndata: {}\n\n');
     socket.serverClose(1000);
     expect(source.state).toBe('reconnecting');
-    vi.advanceTimersByTime(1000);
-    const resumed = FakeWebSocket.instances.at(-1)!;
+    const resumed = await socketAfter(1000, 2);
     expect(FakeWebSocket.instances).toHaveLength(2);
     expect(new URL(resumed.url).searchParams.get('lastEventId')).toBe('7');
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchStreamingSupported, fetchTransport } from '../../../src/transports/fetch';
+import { fetchTransport } from '../../../src/transports/fetch';
+import { fetchStreamingSupported } from '../../../src/transports/select';
 import type { TransportFailure, TransportRequest, TransportSink, WireEvent } from '../../../src/transports/transport';
 
 type Call = ['open', number | undefined] | ['event', WireEvent] | ['activity'] | ['retry', number] | ['fail', TransportFailure];
