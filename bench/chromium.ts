@@ -110,7 +110,8 @@ export async function launchChromium(): Promise<Chromium> {
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(killer);
-    await rm(profile, { recursive: true, force: true }).catch(() => {});
+    // Chromium's helpers may still be writing to the profile for a moment after the browser exits.
+    await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {});
   };
   try {
     const endpoint = await devtoolsUrl(child, 20_000);
