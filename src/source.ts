@@ -20,6 +20,9 @@ import { resolveUrl, toWebSocketUrl, withLastEventId } from './url';
 
 type Maybe<T> = T | Promise<T>;
 
+/** The least a server's `retry:` can set the first delay to (ms). */
+const MIN_SERVER_RETRY = 100;
+
 const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
 
@@ -134,7 +137,8 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     },
     activity: heartbeat.touch,
     retry(ms) {
-      serverRetry = ms;
+      // A `retry: 0` would make every backoff delay 0 (0 × factor^n): a floor keeps the backoff growing.
+      serverRetry = Math.max(ms, MIN_SERVER_RETRY);
     },
     fail: (failure) => onFailure(failure),
   };

@@ -1,3 +1,4 @@
+import { utf8HeaderValue } from './headers';
 import { httpFailure } from './status';
 import type { Transport, TransportFactory } from './transport';
 
@@ -33,7 +34,7 @@ export const eventSourceTransport =
             withCredentials,
             // Our own watchdog decides; the polyfill's (45 s by default) is pushed to its maximum.
             heartbeatTimeout: 18_000_000,
-            headers: lastEventId ? { 'Last-Event-ID': lastEventId, ...headers } : headers,
+            headers: lastEventId ? { 'Last-Event-ID': utf8HeaderValue(lastEventId), ...headers } : headers,
           },
     );
     const listened = new Set<string>();
@@ -43,7 +44,14 @@ export const eventSourceTransport =
     // EventSource carries the previous id on events that had none; only a change means an `id:` field.
     const onEvent = (event: Event): void => {
       if (!live || !isServerEvent(event)) return;
-      const id = event.lastEventId !== previousId ? (previousId = event.lastEventId) : undefined;
+      const { lastEventId: seen } = event;
+      let id: string | undefined;
+      if (seen !== previousId) {
+        previousId = seen;
+        // [spec] "If the field value does not contain U+0000 NULL, then set the last event ID buffer"
+        // — event-source-polyfill keeps such an id; it must not become ours (nor a header).
+        if (!seen.includes('\0')) id = seen;
+      }
       sink.event({ type: event.type, data: event.data as string, id });
     };
 

@@ -3,6 +3,7 @@
  * headers, methods and bodies, which the native EventSource cannot send.
  */
 import { messageOf } from '../errors';
+import { utf8HeaderValue } from './headers';
 import { createSseFeeder, utf8Decoder } from './sse-stream';
 import { httpFailure } from './status';
 import type { TransportFactory } from './transport';
@@ -31,12 +32,7 @@ export const fetchTransport =
       const headers = new Headers({ Accept: 'text/event-stream' });
       // [spec] "If the event source's last event ID string is not the empty string, then set
       // (`Last-Event-ID`, last event ID string, encoded as UTF-8) in request's header list."
-      // Header values are byte strings (Headers rejects characters above U+00FF), hence one character per byte.
-      if (request.lastEventId) {
-        let bytes = '';
-        for (const byte of new TextEncoder().encode(request.lastEventId)) bytes += String.fromCharCode(byte);
-        headers.set('Last-Event-ID', bytes);
-      }
+      if (request.lastEventId) headers.set('Last-Event-ID', utf8HeaderValue(request.lastEventId));
       // Caller headers win, matched case-insensitively (Headers.set replaces any spelling).
       // Accept is CORS-safelisted; Cache-Control is not (it would force a preflight), and cache: 'no-store' covers it.
       for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);

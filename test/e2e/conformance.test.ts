@@ -8,8 +8,7 @@
  * (eventsource-parser 3.1.1 behind the SDK's feeder).
  *
  * Where an implementation cannot do what the spec says, the case states what it does instead and
- * why (`differs`); that behaviour is asserted, so a change in either direction is noticed. Where the
- * SDK could and does not, the case is a known bug (`bug`): it asserts the spec with `it.fails`.
+ * why (`differs`); that behaviour is asserted, so a change in either direction is noticed.
  *
  * 'websocket' cannot take part in the raw table: the reference server has no route that sends
  * arbitrary text over a WebSocket, its `/ws` bridge only carries log entries formatted as SSE. It is
@@ -59,21 +58,12 @@ interface RawCase extends Outcome {
   retry?: number;
   /** What a transport does instead of the spec, and why (asserted as such). */
   differs?: Partial<Record<SseTransport, Partial<Outcome> & { why: string }>>;
-  /** SDK bugs: the spec outcome is asserted with it.fails until fixed. */
-  bug?: Partial<Record<SseTransport, string>>;
 }
 
 /** The SDK's own first reconnect delay (jitter 0), distinct from every `retry:` used below. */
 const INITIAL_DELAY = 150;
 const LF_BODY = 'data: a\ndata: b\n\nid: 7\ndata: c\n\n';
 const utf8Body = 'data: héllo ✓ 😀 日本語\nid: ü✓\n\n';
-
-/**
- * SDK bug, polyfill only: src/transports/eventsource.ts hands the id to event-source-polyfill as a raw
- * Last-Event-ID header. fetch() refuses a header value with a character above U+00FF (or a NUL), so
- * every later reconnect fails before any request is made; the fetch transport encodes it as UTF-8 bytes.
- */
-const POLYFILL_HEADER_BUG = 'an id above U+00FF in the Last-Event-ID header makes every reconnect fail before a request';
 
 const RAW_CASES: RawCase[] = [
   // ---- fields and dispatch --------------------------------------------------------------------
@@ -156,12 +146,6 @@ const RAW_CASES: RawCase[] = [
     body: 'id: a\ndata: 1\n\nid: b\0c\ndata: 2\n\n',
     events: [ev('1', 'a'), ev('2', 'a')],
     reconnectId: 'a',
-    bug: {
-      // event-source-polyfill 1.0.31 keeps the NUL id (its parser has no NUL check), and the SDK passes
-      // event.lastEventId on unfiltered: it becomes the Last-Event-ID header, which fetch() refuses
-      // ("Invalid value"), so every later reconnect fails before a request is made, forever.
-      polyfill: 'the NUL id is delivered as lastEventId and makes every reconnect fail',
-    },
   },
   {
     name: 'an id-only block sets the last event id for later events',
@@ -274,7 +258,6 @@ const RAW_CASES: RawCase[] = [
     body: utf8Body,
     events: [ev('héllo ✓ 😀 日本語', 'ü✓')],
     reconnectId: 'ü✓',
-    bug: { polyfill: POLYFILL_HEADER_BUG },
   },
   {
     name: 'UTF-8 multibyte split across chunks (one byte per write)',
@@ -282,14 +265,12 @@ const RAW_CASES: RawCase[] = [
     chunks: 'every',
     events: [ev('héllo ✓ 😀 日本語', 'ü✓')],
     reconnectId: 'ü✓',
-    bug: { polyfill: POLYFILL_HEADER_BUG },
   },
   {
     name: 'an id in the Latin-1 range is sent back as UTF-8 too',
     body: 'id: café\ndata: x\n\n',
     events: [ev('x', 'café')],
     reconnectId: 'café',
-    bug: { polyfill: 'the Last-Event-ID header carries the id as Latin-1 bytes, not UTF-8' },
   },
   {
     name: 'invalid UTF-8 decodes to U+FFFD',
@@ -393,12 +374,8 @@ async function runRawCase(transport: SseTransport, c: RawCase, spec: boolean): P
 
 describe.each(SSE_TRANSPORTS)('%s: parsing and resume from raw bytes (/raw)', (transport) => {
   for (const c of RAW_CASES) {
-    const bug = c.bug?.[transport];
     const differs = c.differs?.[transport];
-    if (bug) {
-      // Known SDK bug: the spec outcome is asserted and expected to fail until it is fixed.
-      it.fails(`${c.name} [known bug: ${bug}]`, () => runRawCase(transport, c, true), 20_000);
-    } else if (differs) {
+    if (differs) {
       it(`${c.name} [differs: ${differs.why}]`, () => runRawCase(transport, c, false));
     } else {
       it(c.name, () => runRawCase(transport, c, true));

@@ -113,11 +113,23 @@ describe('fetch transport against the reference server', () => {
   });
 
   it("the server's retry: replaces the initial delay", async () => {
+    await server.close();
+    server = await referenceServer({ retryMs: 250 });
     const { source, changes } = open({ reconnect: { initialDelay: 5000, maxDelay: 10_000 } });
     await eventually(() => expect(source.state).toBe('open'));
     await fault(server, { drop: true });
     await eventually(() => expect(changes.some((c) => c.state === 'reconnecting')).toBe(true));
-    expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(50); // retryMs of the server
+    expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(250); // retryMs of the server
+  });
+
+  it("a retry: below 100 ms counts as 100 ms, so a server cannot switch the backoff off", async () => {
+    await server.close();
+    server = await referenceServer({ retryMs: 0 });
+    const { source, changes } = open({ reconnect: { initialDelay: 5000, maxDelay: 10_000 } });
+    await eventually(() => expect(source.state).toBe('open'));
+    await fault(server, { drop: true });
+    await eventually(() => expect(changes.some((c) => c.state === 'reconnecting')).toBe(true));
+    expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(100);
   });
 
   it('re-sends the POST body and calls the header function before every connection', async () => {
