@@ -68,7 +68,8 @@ export interface StateChange {
 export interface ReconnectOptions {
   /**
    * Delay before the first reconnect attempt, in ms. A valid `retry:` field from the server
-   * replaces it, on transports that can see that field (fetch, websocket).
+   * replaces it, on transports that can see that field (fetch, websocket); a value below 100 ms
+   * counts as 100 ms, so a server cannot switch the backoff off.
    * @defaultValue 1000
    */
   initialDelay?: number;
