@@ -1,6 +1,7 @@
 /**
  * The reference server: one event log behind SSE (/events), a WebSocket bridge
- * (/ws), publishing, fault injection, request records and static files.
+ * (/ws), publishing, fault injection, request records, exact bytes or text for
+ * conformance tests (/raw, /ws-raw) and static files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,6 +17,7 @@ import type { RecordedRequest } from './request-log.js';
 import { handleSse } from './sse-endpoint.js';
 import { REPO_ROOT, serveStatic } from './static-files.js';
 import { createWsBridge } from './ws-bridge.js';
+import { createWsRawRoute } from './ws-raw-route.js';
 
 export type { LogEntry } from './log.js';
 export type { RecordedRequest } from './request-log.js';
@@ -67,6 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const requests: RecordedRequest[] = [];
   const bridge = createWsBridge({ hub, faults, requests });
   const raw = createRawRoute();
+  const wsRaw = createWsRawRoute(requests);
   const sockets = new Set<Socket>();
   const server = createServer();
 
@@ -87,7 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (path === '/publish' && method === 'POST') return handlePublish(req, res, log);
     if (CONTROL_PATHS.has(path)) return handleControl(req, res, path, control);
     if (path === '/raw' && (method === 'GET' || method === 'POST')) return raw.handle(req, res, url);
-    if (path === '/ws') return sendJson(res, 426, { error: 'use a WebSocket upgrade on /ws' });
+    if (path === '/ws' || path === '/ws-raw') return sendJson(res, 426, { error: `use a WebSocket upgrade on ${path}` });
     if ((method === 'GET' || method === 'HEAD') && (await serveStatic(req, res, root))) return;
     if (path === '/events' || path === '/publish' || path === '/raw') return sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
     sendJson(res, 404, { error: `no route for ${method} ${path}` });
@@ -100,7 +103,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       else res.destroy();
     });
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => bridge.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // The path only, without parsing the URL (the bridge answers a malformed one).
+    const path = (req.url ?? '/').split('?')[0];
+    (path === '/ws-raw' ? wsRaw : bridge).handleUpgrade(req, socket, head);
+  });
   // Tracked ourselves: upgraded sockets are invisible to server.closeAllConnections().
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -158,6 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       hub.close();
       const stopped = stopListening();
       bridge.close();
+      wsRaw.close();
       // Last, so connections waiting out a stall find their sockets already gone.
       faults.dispose();
       await stopped;

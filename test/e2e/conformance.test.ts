@@ -7,23 +7,23 @@
  * runs on 'native' (Chromium's EventSource), 'polyfill' (event-source-polyfill) and 'fetch'
  * (eventsource-parser 3.1.1 behind the SDK's feeder).
  *
+ * 'websocket' (the same feeder and parser, fed one WebSocket message at a time) runs the same cases
+ * through the `/ws-raw` route, which sends the case's text as messages and then closes cleanly (1000):
+ * text messages, split where the case splits its writes (at character boundaries: a text message
+ * must be valid UTF-8 on its own); and, for the cases that split their bytes or are not valid UTF-8,
+ * binary messages split at exactly those byte offsets (a UTF-8 sequence cut between two messages,
+ * which the transport's streaming decoder joins). The HTTP status and Content-Type cases do not apply
+ * to a WebSocket; its handshake statuses and close codes have cases of their own.
+ *
  * Where an implementation cannot do what the spec says, the case states what it does instead and
  * why (`differs`); that behaviour is asserted, so a change in either direction is noticed.
  *
- * 'websocket' cannot take part in the raw table: the reference server has no route that sends
- * arbitrary text over a WebSocket, its `/ws` bridge only carries log entries formatted as SSE. It is
- * covered by the "published events" cases, which /events and /ws can both carry (types, multi-line
- * and empty data, leading spaces, UTF-8, ids kept by id-less events, comments, unknown fields, an id
- * with NUL and an invalid retry from the malformed fault, one-byte writes from the drip fault, `retry:`,
- * resume on reconnect), and by the status cases on /ws. Not reachable over the bridge: CR and CRLF
- * line ends, a BOM, split chunks (the browser hands whole messages to the page), events without data,
- * id-only blocks, EOF cases.
- *
- * How one raw case runs: the response ends after its bytes, so the first failure of the source
- * marks the end of one pass; the events before it are compared, then the reconnect request is
+ * How one raw case runs: the response (or socket) ends after its bytes, so the first failure of the
+ * source marks the end of one pass; the events before it are compared, then the reconnect request is
  * read from Chromium's request log (the `lastEventId` query parameter, and the Last-Event-ID
- * header where the transport can send one).
+ * header where the transport can send one; a WebSocket cannot).
  */
+import { isUtf8 } from 'node:buffer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, until, type BrowserHarness, type PageRequest, type Snapshot } from './support/harness';
 
@@ -48,7 +48,10 @@ interface Outcome {
 interface RawCase extends Outcome {
   name: string;
   body: string | Buffer;
-  /** Byte offsets where the server splits its writes (20 ms apart); 'every' = one byte per write. */
+  /**
+   * Byte offsets where the server splits its writes (20 ms apart); 'every' = one byte per write.
+   * On 'websocket' the same offsets split the text into messages.
+   */
   chunks?: number[] | 'every';
   /** Keep the response open: the events must arrive while the stream is still open. */
   hold?: boolean;
@@ -57,7 +60,7 @@ interface RawCase extends Outcome {
   /** The stream's `retry:` value, which the first reconnect delay must equal where the transport sees it. */
   retry?: number;
   /** What a transport does instead of the spec, and why (asserted as such). */
-  differs?: Partial<Record<SseTransport, Partial<Outcome> & { why: string }>>;
+  differs?: Partial<Record<Transport, Partial<Outcome> & { why: string }>>;
 }
 
 /** The SDK's own first reconnect delay (jitter 0), distinct from every `retry:` used below. */
@@ -158,6 +161,11 @@ const RAW_CASES: RawCase[] = [
         events: [ev('1', ''), ev('2', '')],
         reconnectId: '',
       },
+      websocket: {
+        why: 'the same parser as fetch: eventsource-parser 3.1.1 drops a block without data, its id included',
+        events: [ev('1', ''), ev('2', '')],
+        reconnectId: '',
+      },
     },
   },
   {
@@ -175,6 +183,7 @@ const RAW_CASES: RawCase[] = [
         reconnectId: '1',
       },
       fetch: { why: 'eventsource-parser 3.1.1 drops a block without data, its id included', reconnectId: '1' },
+      websocket: { why: 'the same parser as fetch: eventsource-parser 3.1.1 drops a block without data, its id included', reconnectId: '1' },
     },
   },
 
@@ -305,6 +314,23 @@ function rawUrl(tag: string, body: string | Buffer, extra: Record<string, string
   return `/raw?${params.toString()}`;
 }
 
+/** The same bytes as WebSocket messages from `/ws-raw` (text messages split at characters unless `binary`). */
+function wsRawUrl(tag: string, body: string | Buffer, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ b: b64(body), ...extra, tag });
+  return `${h.server.url.replace(/^http/, 'ws')}/ws-raw?${params.toString()}`;
+}
+
+/** Byte offsets into UTF-8 `bytes` as character (code point) offsets; those inside a sequence are dropped. */
+function charOffsets(bytes: Buffer, byteOffsets: number[]): number[] {
+  const charAt = new Map<number, number>();
+  let byte = 0;
+  Array.from(bytes.toString('utf8')).forEach((char, index) => {
+    charAt.set(byte, index);
+    byte += Buffer.byteLength(char);
+  });
+  return byteOffsets.flatMap((offset) => (charAt.has(offset) ? [charAt.get(offset)!] : []));
+}
+
 /** The id a reconnect request carries: the query parameter, and the header where one was sent. */
 function sentId(request: PageRequest): { query: string; header: string | undefined } {
   const header = request.headers['last-event-id'];
@@ -327,14 +353,24 @@ async function create(transport: Transport, url: string, names: string[], extra:
   );
 }
 
-async function runRawCase(transport: SseTransport, c: RawCase, spec: boolean): Promise<void> {
+/**
+ * One pass over a raw case's bytes, then the reconnect. On 'websocket' the bytes come from `/ws-raw` as
+ * `messages`: text messages (split at the case's offsets that fall between characters) or binary ones
+ * (split at exactly its byte offsets).
+ */
+async function runRawCase(transport: Transport, c: RawCase, spec: boolean, messages: 'text' | 'binary' = 'text'): Promise<void> {
   const tag = `raw${nextTag++}`;
   const bytes = Buffer.from(c.body);
   const chunks = c.chunks === 'every' ? Array.from({ length: bytes.length - 1 }, (_, i) => i + 1) : c.chunks;
-  const url = rawUrl(tag, bytes, { ...(chunks ? { chunks: chunks.join(',') } : {}), ...(c.hold ? { hold: '1' } : {}) });
+  const hold: Record<string, string> = c.hold ? { hold: '1' } : {};
+  const url = rawUrl(tag, bytes, { ...(chunks ? { chunks: chunks.join(',') } : {}), ...hold });
+  const onWebSocket = transport === 'websocket';
+  const frames = chunks && (messages === 'binary' ? chunks : charOffsets(bytes, chunks));
+  const framing: Record<string, string> = { ...(frames ? { frames: frames.join(',') } : {}), ...(messages === 'binary' ? { binary: '1' } : {}) };
+  const websocket = { url: wsRawUrl(tag, bytes, { ...framing, ...hold }) };
   const differs = spec ? undefined : c.differs?.[transport];
   const expected: Outcome = { events: differs?.events ?? c.events, reconnectId: differs?.reconnectId ?? c.reconnectId };
-  const id = await create(transport, url, c.names ?? ['message']);
+  const id = await create(transport, url, c.names ?? ['message'], onWebSocket ? { websocket } : {});
 
   if (c.hold) {
     const snapshot = await until(`${expected.events.length} event(s) on the held stream`, () => h.snapshot(id), (s) => s.events.length >= expected.events.length);
@@ -350,10 +386,13 @@ async function runRawCase(transport: SseTransport, c: RawCase, spec: boolean): P
   const firstPass = snapshot.events.filter((e) => e.t <= end.t);
   expect(seen({ ...snapshot, events: firstPass }), 'events of one pass over the bytes').toEqual(expected.events);
 
-  // retry: only fetch sees the field; EventSource-based transports keep the SDK's own delay.
-  const delay = transport === 'fetch' && c.retry !== undefined ? c.retry : INITIAL_DELAY;
-  expect(end.delay, `first reconnect delay (${transport === 'fetch' ? 'retry: applies' : 'retry: is not visible'})`).toBe(delay);
+  // retry: only fetch and websocket see the field; EventSource-based transports keep the SDK's own delay.
+  const seesRetry = transport === 'fetch' || onWebSocket;
+  const delay = seesRetry && c.retry !== undefined ? c.retry : INITIAL_DELAY;
+  expect(end.delay, `first reconnect delay (${seesRetry ? 'retry: applies' : 'retry: is not visible'})`).toBe(delay);
+  // A WebSocket the server closes cleanly is a drop, like a network failure (README, WebSocket fallback).
   expect(end.reason, 'why the pass ended').toBe(transport === 'fetch' ? 'ended' : 'network');
+  if (onWebSocket) expect(snapshot.errors[0], 'the close, as an error').toMatchObject({ type: 'network', closeCode: 1000 });
 
   // The reconnect must reach the server: a request that cannot even be made shows up as failures
   // without requests (waiting for a third failure leaves the request log time to catch up).
@@ -366,10 +405,22 @@ async function runRawCase(transport: SseTransport, c: RawCase, spec: boolean): P
   expect(requests.length, `the reconnect reached the server (errors: ${JSON.stringify((await h.snapshot(id)).errors.map((e) => e.message))})`).toBeGreaterThanOrEqual(2);
   const resumed = sentId(requests[1]!);
   expect(resumed.query, 'lastEventId query parameter of the reconnect').toBe(expected.reconnectId);
-  // Native EventSource cannot set headers; polyfill and fetch send Last-Event-ID when there is an id.
+  // Native EventSource and WebSocket cannot set headers; polyfill and fetch send Last-Event-ID when there is an id.
   expect(resumed.header, 'Last-Event-ID header of the reconnect').toBe(
-    transport === 'native' || expected.reconnectId === '' ? undefined : expected.reconnectId,
+    transport === 'native' || onWebSocket || expected.reconnectId === '' ? undefined : expected.reconnectId,
   );
+  if (onWebSocket) {
+    // The server saw the same: two upgrades, the second resuming from the id in its query.
+    const upgrades = await until(
+      'both upgrades in server.requests',
+      () => h.server.requests.filter((r) => tagOf(`http://x${r.url}`) === tag),
+      (r) => r.length >= 2,
+    );
+    expect(upgrades.slice(0, 2).map((r) => [r.endpoint, r.status, r.lastEventId]), 'upgrades the server recorded').toEqual([
+      ['ws', 101, null],
+      ['ws', 101, expected.reconnectId || null],
+    ]);
+  }
 }
 
 describe.each(SSE_TRANSPORTS)('%s: parsing and resume from raw bytes (/raw)', (transport) => {
@@ -407,12 +458,51 @@ describe.each(SSE_TRANSPORTS)('%s: an unknown field named heartbeatTimeout (held
   });
 });
 
-describe('websocket: parsing from raw bytes', () => {
-  // Not a skip in disguise: the reference server has no route that sends given text over a WebSocket
-  // (its /ws bridge only carries log entries), so these cases cannot be fed to this transport. What the
-  // bridge can carry is covered below ("published events"); the text parsing itself is the same
-  // feeder and parser as the fetch transport's, which runs every raw case above.
-  it.todo('needs a raw-text WebSocket route on the reference server (/ws carries log entries only)');
+describe('websocket: parsing and resume from raw text (/ws-raw)', () => {
+  // Every raw case as text messages (a text message must be valid UTF-8, so the one case that is not
+  // runs as binary messages only); the cases that split their bytes run as binary messages split at
+  // those bytes too, cutting CRLF, the BOM and UTF-8 sequences between messages.
+  for (const c of RAW_CASES) {
+    const differs = c.differs?.websocket;
+    const name = differs ? `${c.name} [differs: ${differs.why}]` : c.name;
+    const text = isUtf8(Buffer.from(c.body));
+    if (text) it(name, () => runRawCase('websocket', c, !differs, 'text'));
+    if (c.chunks || !text) it(`${name} [binary messages]`, () => runRawCase('websocket', c, !differs, 'binary'));
+  }
+
+  it.each([
+    ['text messages, the BOM alone in the first', { frames: '1' }],
+    ['binary messages of one byte each', { frames: Array.from({ length: 13 }, (_, i) => i + 1).join(','), binary: '1' }],
+  ])('every connection starts a new stream: its leading BOM is ignored on the reconnects too (%s)', async (_, split) => {
+    const tag = `wsbom${nextTag++}`;
+    const body = '\uFEFFdata: bom\n\n';
+    const websocket = { url: wsRawUrl(tag, body, split) };
+    const id = await create('websocket', rawUrl(tag, body), ['message'], { websocket });
+    // Three connections, each sending the same text: one event per connection (a BOM left in would
+    // make `\uFEFFdata` an unknown field and drop the event).
+    const s = await until('three connections', () => h.snapshot(id), (x) => x.changes.filter((c) => c.state === 'open').length >= 3);
+    const ends = s.changes.filter((c) => c.state === 'reconnecting').map((c) => c.t);
+    expect(ends.length, 'passes that ended').toBeGreaterThanOrEqual(2);
+    const perPass = [0, 1].map((pass) => s.events.filter((e) => e.t <= ends[pass]! && (pass === 0 || e.t > ends[pass - 1]!)).length);
+    expect(perPass, 'events in the first and the second pass').toEqual([1, 1]);
+    expect(seen(s).slice(0, 2), 'events').toEqual([ev('bom'), ev('bom')]);
+  });
+
+  it('a close with an application code (4000–4999) after the events stops the source, with the code on the error', async () => {
+    const tag = `wsclose${nextTag++}`;
+    const websocket = { url: wsRawUrl(tag, 'id: 1\ndata: a\n\ndata: b\n\n', { close: '4001' }) };
+    const id = await create('websocket', `/events?tag=${tag}`, ['message'], { websocket });
+    const s = await until('closed', () => h.snapshot(id), (x) => x.state === 'closed');
+    expect(seen(s), 'the events sent before the close').toEqual([ev('a', '1'), ev('b', '1')]);
+    expect(s.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
+      ['open', 'open'],
+      ['closed', 'fatal'],
+    ]);
+    expect(s.errors, 'the error').toEqual([expect.objectContaining({ type: 'websocket', closeCode: 4001 })]);
+    // Longer than the first reconnect delay would be: a stopped source does not ask again.
+    await new Promise((resolve) => setTimeout(resolve, 4 * INITIAL_DELAY));
+    expect(requestsFor(tag).length, 'upgrades of the stopped source').toBe(1);
+  });
 });
 
 // ---- HTTP statuses and MIME type ----------------------------------------------------------------
