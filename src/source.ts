@@ -7,7 +7,7 @@ import { settingsFrom } from './options';
 import { isOffline, watchPage } from './page-events';
 import { recentIds } from './recent-ids';
 import { loadTransport, noEventSource } from './transports/select';
-import type { Transport, TransportFactory, TransportFailure, TransportName, TransportSink } from './transports/transport';
+import type { Transport, TransportFactory, TransportFailure, TransportName, TransportSink, WireEvent } from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
@@ -46,7 +46,8 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   const heartbeat = createHeartbeat(settings.heartbeatTimeout, () =>
     onFailure({ message: `nothing received for ${settings.heartbeatTimeout} ms` }, 'heartbeat-timeout'),
   );
-  const seen = recentIds(settings.dedupe);
+  // Off by default, and then not even called: this runs once per event.
+  const seen = settings.dedupe > 0 ? recentIds(settings.dedupe) : undefined;
   const events = createEmitter((cause, eventType) => error('listener', `"${eventType}" listener threw`, { eventType, cause }));
 
   let connection: Transport | undefined;
@@ -64,6 +65,9 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   let unwatchPage: (() => void) | undefined;
   /** close() was called: final, unlike the closed state the source reaches by itself. */
   let disposed = false;
+  /** The last event id, or where to read it when the transport reports it lazily (WireEvent.idFrom). */
+  let lastId = settings.lastEventId;
+  let idFrom: WireEvent['idFrom'];
 
   /** What the public class reads, and its methods. */
   const source = {
@@ -72,7 +76,10 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     get transport(): TransportName | null {
       return source.state === 'closed' ? null : transport;
     },
-    lastEventId: settings.lastEventId,
+    /** The id of the last event received; sent on every reconnect. */
+    get lastEventId(): string {
+      return idFrom ? idFrom.lastEventId : lastId;
+    },
     /** The resolved stream URL (for a function URL, the one it last returned). */
     url: typeof urlInput === 'function' ? '' : resolveUrl(urlInput).href,
     on(type: string, handler: (event: ServerEvent) => void): () => void {
@@ -120,11 +127,14 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       setState('open', 'open');
     },
     // The hot path: one call per server event.
-    event({ type, data, id }) {
+    event({ type, data, id, idFrom: from }) {
       heartbeat.touch();
-      if (id !== undefined) {
-        if (id && seen(id)) return;
-        source.lastEventId = id;
+      if (from) {
+        idFrom = from;
+      } else if (id !== undefined) {
+        if (id && seen?.(id)) return;
+        lastId = id;
+        idFrom = undefined;
       }
       if (!events.handlers.has(type)) return;
       let parsed: unknown;
@@ -133,7 +143,18 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       } catch (cause) {
         return error('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw: data, eventType: type, cause });
       }
-      events.emit({ type, data: parsed, raw: data, lastEventId: source.lastEventId });
+      events.emit(
+        from
+          ? {
+              type,
+              data: parsed,
+              raw: data,
+              get lastEventId() {
+                return from.lastEventId;
+              },
+            }
+          : { type, data: parsed, raw: data, lastEventId: source.lastEventId },
+      );
     },
     activity: heartbeat.touch,
     retry(ms) {
@@ -165,6 +186,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
           url,
           headers,
           lastEventId: source.lastEventId,
+          eagerIds: seen !== undefined,
           // The SDK always listens to the heartbeat event, which EventSource needs to see it.
           eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
         },

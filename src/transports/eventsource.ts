@@ -25,7 +25,7 @@ const isServerEvent = (event: Event): event is MessageEvent => 'data' in event;
  */
 export const eventSourceTransport =
   (name: 'native' | 'polyfill', EventSourceCtor: EventSourceLikeConstructor): TransportFactory =>
-  ({ url, withCredentials, headers, lastEventId, eventTypes }, sink) => {
+  ({ url, withCredentials, headers, lastEventId, eventTypes, eagerIds }, sink) => {
     const source = new EventSourceCtor(
       url,
       name === 'native'
@@ -37,29 +37,40 @@ export const eventSourceTransport =
             headers: lastEventId ? { 'Last-Event-ID': utf8HeaderValue(lastEventId), ...headers } : headers,
           },
     );
-    const listened = new Set<string>();
+    /** One listener per event name: it knows its name, so the browser event's `type` is never read. */
+    const listeners = new Map<string, (event: Event) => void>();
     let previousId = '';
     let live = true;
+    // Native EventSource's lastEventId getter is costly, and once an id was seen on this connection
+    // an empty one can only mean a reset: from then on the owner reads it only when it needs it.
+    // (event-source-polyfill's is a plain property, but can hold a NUL id that must be filtered.)
+    let lazyIds = false;
 
-    // EventSource carries the previous id on events that had none; only a change means an `id:` field.
-    const onEvent = (event: Event): void => {
-      if (!live || !isServerEvent(event)) return;
-      const { lastEventId: seen } = event;
-      let id: string | undefined;
-      if (seen !== previousId) {
-        previousId = seen;
-        // [spec] "If the field value does not contain U+0000 NULL, then set the last event ID buffer"
-        // — event-source-polyfill keeps such an id; it must not become ours (nor a header).
-        if (!seen.includes('\0')) id = seen;
-      }
-      sink.event({ type: event.type, data: event.data as string, id });
-    };
+    const listenerFor =
+      (type: string) =>
+      (event: Event): void => {
+        // Only 'open' and 'error' are also the connection's own event names.
+        if (!live || ((type === 'open' || type === 'error') && !isServerEvent(event))) return;
+        const { data } = event as MessageEvent<string>;
+        if (lazyIds) return sink.event({ type, data, id: undefined, idFrom: event as MessageEvent });
+        const seen = (event as MessageEvent).lastEventId;
+        lazyIds = seen !== '' && name === 'native' && !eagerIds;
+        // EventSource carries the previous id on events that had none; only a change means an `id:` field.
+        let id: string | undefined;
+        if (seen !== previousId) {
+          previousId = seen;
+          // [spec] "If the field value does not contain U+0000 NULL, then set the last event ID buffer"
+          // — event-source-polyfill keeps such an id; it must not become ours (nor a header).
+          if (!seen.includes('\0')) id = seen;
+        }
+        sink.event({ type, data, id });
+      };
 
     const close = (): void => {
       if (!live) return;
       live = false;
       source.onopen = source.onerror = null;
-      for (const type of listened) source.removeEventListener(type, onEvent);
+      for (const [type, listener] of listeners) source.removeEventListener(type, listener);
       source.close();
     };
 
@@ -77,9 +88,10 @@ export const eventSourceTransport =
     const transport: Transport = {
       name,
       listen(type) {
-        if (!live || listened.has(type)) return;
-        listened.add(type);
-        source.addEventListener(type, onEvent);
+        if (!live || listeners.has(type)) return;
+        const listener = listenerFor(type);
+        listeners.set(type, listener);
+        source.addEventListener(type, listener);
       },
       close,
     };

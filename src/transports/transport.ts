@@ -18,6 +18,12 @@ export interface WireEvent {
    * (the owner then keeps the previous last event id, as the spec does).
    */
   id: string | undefined;
+  /**
+   * Set instead of `id` by a transport whose id is costly to read (native EventSource's
+   * `MessageEvent.lastEventId` getter costs more per event than the rest of our work): the last
+   * event id after this event is `idFrom.lastEventId`, read only when someone asks for it.
+   */
+  idFrom?: { readonly lastEventId: string };
 }
 
 /** Why a transport stopped. After reporting it, the transport is dead. */
@@ -61,6 +67,8 @@ export interface TransportRequest {
   body?: BodyInit | null;
   /** Event names the owner wants (only transports that filter by name use it). */
   eventTypes: Iterable<string>;
+  /** The owner needs every event's `id` at once (dedupe): no `idFrom`. */
+  eagerIds?: boolean;
 }
 
 /** One live connection. */

@@ -154,6 +154,28 @@ describe('Last-Event-ID resume', () => {
     expect(source.lastEventId).toBe('5');
   });
 
+  it('native: once ids flow, each is read only when asked, yet every event and the resume see the right one', () => {
+    const { source } = createSource<{ message: string }>({ parse: 'text', reconnect: { initialDelay: 10 } });
+    const seen: unknown[] = [];
+    source.on('message', (e) => seen.push({ ...e }));
+    FakeEventSource.last.accept();
+    FakeEventSource.last.send('message', 'a', '1');
+    FakeEventSource.last.send('message', 'b', '2');
+    FakeEventSource.last.send('message', 'c', '2'); // no id field: the previous one carries on
+    expect(source.lastEventId).toBe('2');
+    FakeEventSource.last.send('message', 'd', ''); // an empty id: a reset
+    expect(seen).toEqual([
+      { type: 'message', data: 'a', raw: 'a', lastEventId: '1' },
+      { type: 'message', data: 'b', raw: 'b', lastEventId: '2' },
+      { type: 'message', data: 'c', raw: 'c', lastEventId: '2' },
+      { type: 'message', data: 'd', raw: 'd', lastEventId: '' },
+    ]);
+    expect(JSON.parse(JSON.stringify(seen[1]))).toMatchObject({ lastEventId: '2' });
+    FakeEventSource.last.error();
+    vi.advanceTimersByTime(10);
+    expect(new URL(FakeEventSource.last.url).searchParams.has('lastEventId')).toBe(false);
+  });
+
   it('the lastEventId option seeds the first connection; a custom parameter name or null is honoured', () => {
     createSource({ lastEventId: 'a b' });
     expect(new URL(FakeEventSource.last.url).searchParams.get('lastEventId')).toBe('a b');
