@@ -5,8 +5,8 @@ import type { EventSourceLikeConstructor } from './eventsource';
  * put it in a chunk of its own. (The <script> build swaps this module for polyfill-script-loader.ts.)
  */
 export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
-  import('event-source-polyfill').then((module) => {
+  Promise.all([import('event-source-polyfill'), import('./polyfill-fetch')]).then(([module, { withFetchStream }]) => {
     // CommonJS interop: the named export, or the one on the default export.
     const exports = module as unknown as { EventSourcePolyfill?: unknown; default?: { EventSourcePolyfill?: unknown } };
-    return (exports.EventSourcePolyfill ?? exports.default?.EventSourcePolyfill) as EventSourceLikeConstructor;
+    return withFetchStream((exports.EventSourcePolyfill ?? exports.default?.EventSourcePolyfill) as EventSourceLikeConstructor);
   });

@@ -1,5 +1,6 @@
 import { configError } from '../errors';
 import type { EventSourceLikeConstructor } from './eventsource';
+import { withFetchStream } from './polyfill-fetch';
 
 type PolyfillGlobal = { EventSourcePolyfill?: EventSourceLikeConstructor };
 
@@ -12,11 +13,14 @@ const bundleUrl = (globalThis as { document?: Document }).document?.currentScrip
 /**
  * The <script> build loads event-source-polyfill on first use, from the file beside the bundle,
  * so pages that never need it (every modern browser, unless asked) do not download it.
- * A page that already loaded the polyfill's own script is used as it is.
+ * A polyfill the page already loaded with its own script is used as it is.
  */
 export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
   new Promise((resolve, reject) => {
-    const found = (): EventSourceLikeConstructor | undefined => (globalThis as PolyfillGlobal).EventSourcePolyfill;
+    const found = (): EventSourceLikeConstructor | undefined => {
+      const Polyfill = (globalThis as PolyfillGlobal).EventSourcePolyfill;
+      return Polyfill && withFetchStream(Polyfill);
+    };
     const ready = found();
     if (ready) return resolve(ready);
     const doc = (globalThis as { document?: Document }).document;
