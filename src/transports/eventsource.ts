@@ -1,4 +1,3 @@
-import { utf8HeaderValue } from './headers';
 import { httpFailure } from './status';
 import type { Transport, TransportFactory } from './transport';
 
@@ -11,7 +10,14 @@ export interface EventSourceLike {
   close(): void;
 }
 
-export type EventSourceLikeConstructor = new (url: string, init?: Record<string, unknown>) => EventSourceLike;
+/** What every EventSource is created with: native EventSource reads withCredentials only. */
+export interface EventSourceInit {
+  withCredentials: boolean;
+  headers: Record<string, string>;
+  lastEventId: string;
+}
+
+export type EventSourceLikeConstructor = new (url: string, init: EventSourceInit) => EventSourceLike;
 
 /**
  * A server event named 'open' or 'error' reaches `onopen`/`onerror` too; it is a MessageEvent
@@ -26,17 +32,8 @@ const isServerEvent = (event: Event): event is MessageEvent => 'data' in event;
 export const eventSourceTransport =
   (name: 'native' | 'polyfill', EventSourceCtor: EventSourceLikeConstructor): TransportFactory =>
   ({ url, withCredentials, headers, lastEventId, eventTypes, eagerIds }, sink) => {
-    const source = new EventSourceCtor(
-      url,
-      name === 'native'
-        ? { withCredentials }
-        : {
-            withCredentials,
-            // Our own watchdog decides; the polyfill's (45 s by default) is pushed to its maximum.
-            heartbeatTimeout: 18_000_000,
-            headers: lastEventId ? { 'Last-Event-ID': utf8HeaderValue(lastEventId), ...headers } : headers,
-          },
-    );
+    // Native EventSource reads withCredentials only; the polyfill's wrapper (polyfill.ts) uses the rest.
+    const source = new EventSourceCtor(url, { withCredentials, headers, lastEventId });
     /** One listener per event name: it knows its name, so the browser event's `type` is never read. */
     const listeners = new Map<string, (event: Event) => void>();
     let previousId = '';

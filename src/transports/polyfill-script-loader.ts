@@ -1,8 +1,8 @@
 import { configError } from '../errors';
 import type { EventSourceLikeConstructor } from './eventsource';
-import { withFetchStream } from './polyfill-fetch';
+import { configuredPolyfill, type PolyfillConstructor } from './polyfill';
 
-type PolyfillGlobal = { EventSourcePolyfill?: EventSourceLikeConstructor };
+type PolyfillGlobal = { EventSourcePolyfill?: PolyfillConstructor };
 
 /** The polyfill ships beside the <script> bundle (dist/event-source-polyfill.min.js). */
 const POLYFILL_FILE = 'event-source-polyfill.min.js';
@@ -19,7 +19,7 @@ export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
   new Promise((resolve, reject) => {
     const found = (): EventSourceLikeConstructor | undefined => {
       const Polyfill = (globalThis as PolyfillGlobal).EventSourcePolyfill;
-      return Polyfill && withFetchStream(Polyfill);
+      return Polyfill && configuredPolyfill(Polyfill);
     };
     const ready = found();
     if (ready) return resolve(ready);

@@ -358,7 +358,7 @@ describe(`chaos soak: ${TOTAL} events per transport under seeded random faults`,
 
   // event-source-polyfill's own fetch transport cancels an errored reader without a catch, so every
   // dropped stream left an unhandled rejection in the page; the SDK gives it a stream of its own
-  // (src/transports/polyfill-fetch.ts). This keeps all four transports honest about it.
+  // (src/transports/polyfill.ts). This keeps all four transports honest about it.
   it('no uncaught error or unhandled rejection in the page on any transport', () => {
     const summary = Object.fromEntries(
       Object.entries(pageErrorsBy).map(([transport, errors]) => [transport, { count: errors.length, first: errors.slice(0, 3) }]),

@@ -1,4 +1,5 @@
-import type { EventSourceLikeConstructor } from './eventsource';
+import type { EventSourceInit, EventSourceLike, EventSourceLikeConstructor } from './eventsource';
+import { utf8HeaderValue } from './headers';
 import { fetchStreamingSupported } from './select';
 
 type OnStart = (status: number, statusText: string, contentType: string | null, headers: Headers) => void;
@@ -45,12 +46,25 @@ class FetchStream {
   }
 }
 
-/** The polyfill, set to stream through FetchStream where fetch streams (elsewhere it uses XHR, as it would). */
-export function withFetchStream(Polyfill: EventSourceLikeConstructor): EventSourceLikeConstructor {
-  if (!fetchStreamingSupported()) return Polyfill;
+/** event-source-polyfill's class, which takes its own options. */
+export type PolyfillConstructor = new (url: string, options: Record<string, unknown>) => EventSourceLike;
+
+/**
+ * event-source-polyfill set up for the SDK: our own watchdog decides (the polyfill's, 45 s by default,
+ * is pushed to its maximum); Last-Event-ID goes out as UTF-8 bytes, as the spec says (the polyfill would
+ * send the raw string, which fetch refuses above U+00FF); and where fetch streams, it streams through
+ * FetchStream (elsewhere it uses XHR, as it would).
+ */
+export function configuredPolyfill(Polyfill: PolyfillConstructor): EventSourceLikeConstructor {
+  const Transport = fetchStreamingSupported() ? FetchStream : undefined;
   return class extends Polyfill {
-    constructor(url: string, init?: Record<string, unknown>) {
-      super(url, { ...init, Transport: FetchStream });
+    constructor(url: string, { withCredentials, headers, lastEventId }: EventSourceInit) {
+      super(url, {
+        withCredentials,
+        heartbeatTimeout: 18_000_000,
+        headers: lastEventId ? { 'Last-Event-ID': utf8HeaderValue(lastEventId), ...headers } : headers,
+        Transport,
+      });
     }
   };
 }
