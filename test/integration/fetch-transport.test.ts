@@ -1,37 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
 import {
   eventually,
   expectExactlyOnceInOrder,
   fault,
-  observe,
   publishNumbered,
-  referenceServer,
+  serverPerTest,
   streamRequests,
 } from './support';
 
-let server: RunningServer;
-let sources: { close(): void }[] = [];
-beforeEach(async () => {
-  server = await referenceServer();
-});
-afterEach(async () => {
-  for (const source of sources) source.close();
-  sources = [];
-  await server.close();
-});
-
-function open(options: Parameters<typeof observe>[1] = {}, path = '/events') {
-  const observed = observe(server.url + path, { transport: 'fetch', ...options });
-  sources.push(observed.source);
-  return observed;
-}
+const context = serverPerTest();
+const server = (): RunningServer => context.server();
+const open = (options: Parameters<typeof context.open>[1] = {}, path = '/events') =>
+  context.open(path, { transport: 'fetch', ...options });
 
 describe('fetch transport against the reference server', () => {
   it('delivers events in order and tracks the last id', async () => {
     const { source, numbers } = open();
     await eventually(() => expect(source.state).toBe('open'));
-    const ids = await publishNumbered(server, 0, 50);
+    const ids = await publishNumbered(server(), 0, 50);
     await eventually(() => expect(numbers).toHaveLength(50));
     expectExactlyOnceInOrder(numbers, 50);
     expect(source.lastEventId).toBe(ids.at(-1));
@@ -41,21 +28,21 @@ describe('fetch transport against the reference server', () => {
   it('resumes after a drop with Last-Event-ID header and query parameter: nothing lost, nothing repeated', async () => {
     const { source, numbers, changes } = open();
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 0, 10);
+    await publishNumbered(server(), 0, 10);
     await eventually(() => expect(numbers).toHaveLength(10));
     const lastId = source.lastEventId;
-    await fault(server, { drop: true });
-    await publishNumbered(server, 10, 10); // while the client is away
+    await fault(server(), { drop: true });
+    await publishNumbered(server(), 10, 10); // while the client is away
     await eventually(() => expect(numbers).toHaveLength(20));
     expectExactlyOnceInOrder(numbers, 20);
-    const resumed = streamRequests(server, 'sse')[1]!;
+    const resumed = streamRequests(server(), 'sse')[1]!;
     expect(resumed.headers['last-event-id']).toBe(lastId);
-    expect(new URL(resumed.url, server.url).searchParams.getAll('lastEventId')).toEqual([lastId]);
+    expect(new URL(resumed.url, server().url).searchParams.getAll('lastEventId')).toEqual([lastId]);
     expect(changes.map((c) => c.state)).toEqual(['open', 'reconnecting', 'open']);
   });
 
   it('retries 5xx with growing delays, then recovers; errors carry the status', async () => {
-    await fault(server, { status: { code: 503, count: 3 } });
+    await fault(server(), { status: { code: 503, count: 3 } });
     const { source, changes, errors } = open({ reconnect: { initialDelay: 50, maxDelay: 1000, factor: 2 } });
     await eventually(() => expect(source.state).toBe('open'));
     expect(errors.map((e) => [e.type, e.status])).toEqual([
@@ -71,28 +58,27 @@ describe('fetch transport against the reference server', () => {
   });
 
   it.each([401, 403, 404])('%i stops with the status on the error, and no further request', async (code) => {
-    await fault(server, { status: { code, count: 1 } });
+    await fault(server(), { status: { code, count: 1 } });
     const { source, errors, changes } = open();
     await eventually(() => expect(source.state).toBe('closed'));
     expect(errors.at(-1)).toMatchObject({ type: 'http', status: code });
     expect(changes.at(-1)).toMatchObject({ state: 'closed', reason: 'fatal' });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(streamRequests(server, 'sse')).toHaveLength(1);
+    expect(streamRequests(server(), 'sse')).toHaveLength(1);
   });
 
   it('204 closes for good with reason 204 and no further request', async () => {
-    await fault(server, { status: { code: 204, count: 1 } });
+    await fault(server(), { status: { code: 204, count: 1 } });
     const { source, changes, errors } = open();
     await eventually(() => expect(source.state).toBe('closed'));
     expect(changes.at(-1)).toMatchObject({ state: 'closed', reason: '204' });
     expect(errors).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(streamRequests(server, 'sse')).toHaveLength(1);
+    expect(streamRequests(server(), 'sse')).toHaveLength(1);
   });
 
   it('comments alone keep the connection alive (no heartbeat event needed)', async () => {
-    await server.close();
-    server = await referenceServer({ heartbeatMs: 150 });
+    await context.restart({ heartbeatMs: 150 });
     const { source, changes } = open({ heartbeatTimeout: 600, heartbeatEvent: null });
     await eventually(() => expect(source.state).toBe('open'));
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -103,31 +89,29 @@ describe('fetch transport against the reference server', () => {
   it('a stall is detected by the heartbeat timeout and resumed without loss', async () => {
     const { source, numbers, errors } = open({ heartbeatTimeout: 1000 });
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 0, 5);
+    await publishNumbered(server(), 0, 5);
     await eventually(() => expect(numbers).toHaveLength(5));
-    await fault(server, { stall: 2 });
-    await publishNumbered(server, 5, 5);
+    await fault(server(), { stall: 2 });
+    await publishNumbered(server(), 5, 5);
     await eventually(() => expect(numbers).toHaveLength(10));
     expectExactlyOnceInOrder(numbers, 10);
     expect(errors.some((e) => e.type === 'heartbeat-timeout')).toBe(true);
   });
 
   it("the server's retry: replaces the initial delay", async () => {
-    await server.close();
-    server = await referenceServer({ retryMs: 250 });
+    await context.restart({ retryMs: 250 });
     const { source, changes } = open({ reconnect: { initialDelay: 5000, maxDelay: 10_000 } });
     await eventually(() => expect(source.state).toBe('open'));
-    await fault(server, { drop: true });
+    await fault(server(), { drop: true });
     await eventually(() => expect(changes.some((c) => c.state === 'reconnecting')).toBe(true));
     expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(250); // retryMs of the server
   });
 
   it("a retry: below 100 ms counts as 100 ms, so a server cannot switch the backoff off", async () => {
-    await server.close();
-    server = await referenceServer({ retryMs: 0 });
+    await context.restart({ retryMs: 0 });
     const { source, changes } = open({ reconnect: { initialDelay: 5000, maxDelay: 10_000 } });
     await eventually(() => expect(source.state).toBe('open'));
-    await fault(server, { drop: true });
+    await fault(server(), { drop: true });
     await eventually(() => expect(changes.some((c) => c.state === 'reconnecting')).toBe(true));
     expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(100);
   });
@@ -140,9 +124,9 @@ describe('fetch transport against the reference server', () => {
       headers: async () => ({ Authorization: `Bearer token-${++n}` }),
     });
     await eventually(() => expect(source.state).toBe('open'));
-    await fault(server, { drop: true });
-    await eventually(() => expect(streamRequests(server, 'sse')).toHaveLength(2));
-    const requests = streamRequests(server, 'sse');
+    await fault(server(), { drop: true });
+    await eventually(() => expect(streamRequests(server(), 'sse')).toHaveLength(2));
+    const requests = streamRequests(server(), 'sse');
     expect(requests.map((r) => r.method)).toEqual(['POST', 'POST']);
     expect(requests.map((r) => r.body)).toEqual(['{"prompt":"hello"}', '{"prompt":"hello"}']);
     expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
@@ -156,11 +140,11 @@ describe('fetch transport against the reference server', () => {
   });
 
   it('malformed lines are ignored, invalid JSON is reported, and every real event still arrives', async () => {
-    await fault(server, { malformed: true });
+    await fault(server(), { malformed: true });
     const { source, numbers, errors } = open();
     source.on('malformed', () => {});
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 0, 9);
+    await publishNumbered(server(), 0, 9);
     await eventually(() => expect(numbers).toHaveLength(9));
     expectExactlyOnceInOrder(numbers, 9);
     expect(errors.some((e) => e.type === 'parse' && e.eventType === 'malformed')).toBe(true);
@@ -170,15 +154,15 @@ describe('fetch transport against the reference server', () => {
     const { source } = open({ transport: 'auto', headers: { 'X-Token': 'a' } });
     await eventually(() => expect(source.state).toBe('open'));
     expect(source.transport).toBe('fetch');
-    expect(streamRequests(server, 'sse')[0]!.headers['x-token']).toBe('a');
+    expect(streamRequests(server(), 'sse')[0]!.headers['x-token']).toBe('a');
   });
 
   it('close() ends the request: the server sees no open stream and no further request', async () => {
     const { source } = open();
-    await eventually(() => expect(server.connectionCount()).toBe(1));
+    await eventually(() => expect(server().connectionCount()).toBe(1));
     source.close();
-    await eventually(() => expect(server.connectionCount()).toBe(0));
+    await eventually(() => expect(server().connectionCount()).toBe(0));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(streamRequests(server, 'sse')).toHaveLength(1);
+    expect(streamRequests(server(), 'sse')).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../../playground/server/server';
 import {
@@ -61,3 +61,36 @@ export function expectExactlyOnceInOrder(numbers: number[], count: number): void
 
 export const streamRequests = (server: RunningServer, endpoint: 'sse' | 'ws') =>
   server.requests.filter((request) => request.endpoint === endpoint);
+
+/**
+ * A fresh reference server for every test, and the sources a test opens against it, all closed after it.
+ * `restart(options)` swaps in a server with other settings.
+ */
+export function serverPerTest() {
+  let current: RunningServer | undefined;
+  const sources: { close(): void }[] = [];
+  beforeEach(async () => {
+    current = await referenceServer();
+  });
+  afterEach(async () => {
+    for (const source of sources.splice(0)) source.close();
+    await current?.close();
+  });
+  const server = (): RunningServer => {
+    if (!current) throw new Error('no reference server: serverPerTest() runs only inside tests');
+    return current;
+  };
+  return {
+    server,
+    async restart(options: ServerOptions): Promise<void> {
+      await server().close();
+      current = await referenceServer(options);
+    },
+    /** Opens a source on `path` of the current server, closed after the test. */
+    open(path: string, options: ResilientEventSourceOptions) {
+      const observed = observe(server().url + path, options);
+      sources.push(observed.source);
+      return observed;
+    },
+  };
+}

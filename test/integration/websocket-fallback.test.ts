@@ -1,53 +1,38 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
 import {
   eventually,
   expectExactlyOnceInOrder,
   fault,
-  observe,
   publishNumbered,
-  referenceServer,
+  serverPerTest,
   streamRequests,
 } from './support';
 
-let server: RunningServer;
-let sources: { close(): void }[] = [];
-beforeEach(async () => {
-  server = await referenceServer();
-});
-afterEach(async () => {
-  for (const source of sources) source.close();
-  sources = [];
-  await server.close();
-});
+const context = serverPerTest();
+const server = (): RunningServer => context.server();
+const open = (options: Parameters<typeof context.open>[1]) => context.open('/events', options);
 
-function open(options: Parameters<typeof observe>[1]) {
-  const observed = observe(`${server.url}/events`, options);
-  sources.push(observed.source);
-  return observed;
-}
-
-const wsUrl = () => `${server.url.replace('http', 'ws')}/ws`;
+const wsUrl = () => `${server().url.replace('http', 'ws')}/ws`;
 
 describe('websocket transport', () => {
   it('carries the same stream and resumes from the last id after a drop', async () => {
     const { source, numbers } = open({ transport: 'websocket', websocket: { url: wsUrl() } });
     await eventually(() => expect(source.state).toBe('open'));
     expect(source.transport).toBe('websocket');
-    await publishNumbered(server, 0, 10);
+    await publishNumbered(server(), 0, 10);
     await eventually(() => expect(numbers).toHaveLength(10));
     const lastId = source.lastEventId;
-    await fault(server, { drop: true });
-    await publishNumbered(server, 10, 10);
+    await fault(server(), { drop: true });
+    await publishNumbered(server(), 10, 10);
     await eventually(() => expect(numbers).toHaveLength(20));
     expectExactlyOnceInOrder(numbers, 20);
-    const resumed = streamRequests(server, 'ws')[1]!;
-    expect(new URL(resumed.url, server.url).searchParams.get('lastEventId')).toBe(lastId);
+    const resumed = streamRequests(server(), 'ws')[1]!;
+    expect(new URL(resumed.url, server().url).searchParams.get('lastEventId')).toBe(lastId);
   });
 
   it('comment-only frames count as heartbeat', async () => {
-    await server.close();
-    server = await referenceServer({ heartbeatMs: 150 });
+    await context.restart({ heartbeatMs: 150 });
     const { source, changes } = open({
       transport: 'websocket',
       websocket: { url: wsUrl() },
@@ -67,54 +52,54 @@ describe('websocket fallback', () => {
       websocket: { url: wsUrl(), after: 2, returnToSseAfter: 0 },
     });
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 0, 10);
+    await publishNumbered(server(), 0, 10);
     await eventually(() => expect(numbers).toHaveLength(10));
-    await fault(server, { sseDisabled: true });
-    await fault(server, { drop: true });
-    await publishNumbered(server, 10, 10);
+    await fault(server(), { sseDisabled: true });
+    await fault(server(), { drop: true });
+    await publishNumbered(server(), 10, 10);
     await eventually(() => expect(source.transport).toBe('websocket'));
     await eventually(() => expect(numbers).toHaveLength(20));
-    await publishNumbered(server, 20, 10);
+    await publishNumbered(server(), 20, 10);
     await eventually(() => expect(numbers).toHaveLength(30));
     expectExactlyOnceInOrder(numbers, 30);
     const fallback = changes.find((c) => c.reason === 'fallback');
     expect(fallback).toMatchObject({ state: 'reconnecting', transport: 'websocket' });
     // two consecutive SSE failures: the drop itself, then one refused attempt; then the WebSocket
-    const sseAfterDrop = streamRequests(server, 'sse').slice(1);
+    const sseAfterDrop = streamRequests(server(), 'sse').slice(1);
     expect(sseAfterDrop.map((r) => r.status)).toEqual([503]);
   });
 
   it('returns to SSE when it works again, without losing or repeating events', async () => {
-    await fault(server, { sseDisabled: true });
+    await fault(server(), { sseDisabled: true });
     const { source, numbers, changes } = open({
       transport: 'fetch',
       websocket: { url: wsUrl(), after: 1, returnToSseAfter: 300 },
     });
     await eventually(() => expect(source.transport).toBe('websocket'));
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 0, 10);
+    await publishNumbered(server(), 0, 10);
     await eventually(() => expect(numbers).toHaveLength(10));
     // a trial return fails while SSE is still off, and goes straight back to the WebSocket
     await eventually(() => expect(changes.filter((c) => c.reason === 'return-to-sse').length).toBeGreaterThanOrEqual(1));
-    await fault(server, { sseDisabled: false });
+    await fault(server(), { sseDisabled: false });
     await eventually(() => expect(source.transport).toBe('fetch'), 10_000);
     await eventually(() => expect(source.state).toBe('open'));
-    await publishNumbered(server, 10, 10);
+    await publishNumbered(server(), 10, 10);
     await eventually(() => expect(numbers).toHaveLength(20));
     expectExactlyOnceInOrder(numbers, 20);
     expect(changes.some((c) => c.state === 'open' && c.transport === 'fetch')).toBe(true);
   });
 
   it('a new source for the same URL starts on the WebSocket that worked (remembered for the page)', async () => {
-    await fault(server, { sseDisabled: true });
+    await fault(server(), { sseDisabled: true });
     const first = open({ transport: 'fetch', websocket: { url: wsUrl(), after: 1, returnToSseAfter: 0 } });
     await eventually(() => expect(first.source.transport).toBe('websocket'));
     await eventually(() => expect(first.source.state).toBe('open'));
     first.source.close();
-    const sseBefore = streamRequests(server, 'sse').length;
+    const sseBefore = streamRequests(server(), 'sse').length;
     const second = open({ transport: 'fetch', websocket: { url: wsUrl(), after: 1, returnToSseAfter: 0 } });
     await eventually(() => expect(second.source.state).toBe('open'));
     expect(second.source.transport).toBe('websocket');
-    expect(streamRequests(server, 'sse').length).toBe(sseBefore);
+    expect(streamRequests(server(), 'sse').length).toBe(sseBefore);
   });
 });

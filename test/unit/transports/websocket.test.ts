@@ -1,28 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TransportFailure, TransportRequest, TransportSink, WireEvent } from '../../../src/transports/transport';
+import type { TransportRequest, WireEvent } from '../../../src/transports/transport';
+import { recordingSink } from '../support/recording-sink';
 import { websocketTransport } from '../../../src/transports/websocket';
 import { FakeWebSocket } from '../support/fake-websocket';
-
-type Call = ['open', number | undefined] | ['event', WireEvent] | ['activity'] | ['retry', number] | ['fail', TransportFailure];
-
-/** A sink that records every call in order. */
-function recordingSink() {
-  const calls: Call[] = [];
-  const sink: TransportSink = {
-    open: (...args) => void calls.push(['open', ...args] as Call),
-    event: (event) => void calls.push(['event', event]),
-    activity: () => void calls.push(['activity']),
-    retry: (ms) => void calls.push(['retry', ms]),
-    fail: (failure) => void calls.push(['fail', failure]),
-  };
-  return {
-    sink,
-    calls,
-    kinds: () => calls.map((call) => call[0]),
-    events: () => calls.flatMap((call) => (call[0] === 'event' ? [call[1]] : [])),
-    failures: () => calls.flatMap((call) => (call[0] === 'fail' ? [call[1]] : [])),
-  };
-}
 
 const Ctor = FakeWebSocket as unknown as typeof WebSocket;
 
