@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageOptions } from './support/harness';
 import { openHarness, type BrowserHarness } from './support/harness';
+import type { SoakWindow, Status } from './support/soak-page';
 
 // Chaos soak: per transport, 10,000 numbered events through the reference server while seeded
 // random faults (drop, stall, 5xx burst, restart) hit it every ~100–300 events. The page counts
@@ -37,54 +38,12 @@ function prng(seed: number): () => number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Status {
-  state: string;
-  received: number;
-  last: number;
-  max: number;
-  opens: number;
-}
-interface Anomaly {
-  kind: string;
-  expected: number;
-  got: number | string;
-  fault: string;
-  msSinceFault: number;
-  state: string;
-  opens: number;
-}
-interface Tally {
-  state: string;
-  transport: string | null;
-  received: number;
-  lost: number;
-  /** the first runs of lost numbers, [from, to] */
-  firstLost: [number, number][];
-  duplicates: number;
-  outOfOrder: number;
-  gaps: number;
-  bogus: number;
-  opens: number;
-  reconnecting: number;
-  reasons: Record<string, number>;
-  errors: Record<string, number>;
-  anomalies: Anomaly[];
-}
 interface Fault {
   label: string;
   kind: FaultKind;
   /** events published when it was injected */
   sentAt: number;
   t: number;
-}
-interface SoakWindow {
-  soak: {
-    create(url: string, options: PageOptions, names: string[], total: number): number;
-    status(id: number): Status;
-    tally(id: number, sent: number): Tally;
-    setFault(id: number, label: string): void;
-    call(id: number, method: 'close' | 'reconnect'): void;
-  };
 }
 
 interface Row {

@@ -2,6 +2,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageOptions } from './support/harness';
 import { openHarness, type BrowserHarness } from './support/harness';
+import type { Probe, SoakWindow, Status } from './support/soak-page';
 
 // Leaks: close() leaves no timer, socket, request or page listener behind (counted by
 // fixtures/soak.js, which wraps them before the UMD bundle loads), and a long reconnect loop
@@ -18,37 +19,6 @@ const QUIET_MS = 3000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Probe {
-  instrumented: boolean;
-  timers: number;
-  timerList: { id: number; kind: string; ms: number; stack: string }[];
-  eventSources: number;
-  webSockets: number;
-  webSocketsNotClosed: number;
-  fetches: number;
-  fetchList: { url: string; phase: string; stack: string }[];
-  xhrs: number;
-  listeners: Record<'online' | 'offline' | 'visibilitychange', number>;
-  listenerList: { type: string; stack: string }[];
-  created: { timers: number; eventSources: number; webSockets: number; fetches: number; xhrs: number };
-}
-interface Status {
-  state: string;
-  received: number;
-  last: number;
-  max: number;
-  opens: number;
-}
-interface SoakWindow {
-  soak: {
-    create(url: string, options: PageOptions, names: string[], total: number): number;
-    status(id: number): Status;
-    cycles(id: number, count: number, mode: 'reconnect' | 'drop' | 'mixed', timeoutMs?: number): Promise<number>;
-    call(id: number, method: 'close' | 'reconnect'): void;
-    forget(id: number): void;
-    probe(): Probe;
-  };
-}
 
 let h: BrowserHarness;
 const heapRows: string[] = [];
