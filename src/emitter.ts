@@ -17,14 +17,12 @@ type Handler = (event: ServerEvent) => void;
 /** Calls every listener with `value`, each in its own try/catch, so one that throws stops neither the others nor us. */
 export function callEach<T>(listeners: Iterable<(value: T) => void>, value: T, onThrow: (error: unknown) => void): void {
   // A copy: a listener may add or remove listeners.
-  for (const listener of [...listeners]) guarded(listener, value, onThrow);
-}
-
-function guarded<T>(listener: (value: T) => void, value: T, onThrow: (error: unknown) => void): void {
-  try {
-    listener(value);
-  } catch (error) {
-    onThrow(error);
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch (error) {
+      onThrow(error);
+    }
   }
 }
 
@@ -54,10 +52,16 @@ export function createEmitter(onThrow: (error: unknown, type: string) => void) {
     emit(event: ServerEvent): void {
       const list = handlers.get(event.type);
       if (!list) return;
-      const onError = (error: unknown): void => onThrow(error, event.type);
-      // The common case, one listener, needs no copy of the list: this runs once per event.
-      if (list.length === 1) guarded(list[0] as Handler, event, onError);
-      else callEach(list, event, onError);
+      // The common case, one listener, needs neither a copy of the list nor a closure: this runs once per event.
+      if (list.length === 1) {
+        try {
+          (list[0] as Handler)(event);
+        } catch (error) {
+          onThrow(error, event.type);
+        }
+      } else {
+        callEach(list, event, (error) => onThrow(error, event.type));
+      }
     },
   };
 }
