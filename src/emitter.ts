@@ -14,14 +14,23 @@ export interface ServerEvent<Data = unknown, Type extends string = string> {
 
 type Handler = (event: ServerEvent) => void;
 
-/** Calls every listener with `value`, each in its own try/catch, so one that throws stops neither the others nor us. */
-export function callEach<T>(listeners: Iterable<(value: T) => void>, value: T, onThrow: (error: unknown) => void): void {
-  // A copy: a listener may add or remove listeners.
-  for (const listener of [...listeners]) {
+/**
+ * Calls every listener with `value`, each in its own try/catch, so one that throws stops neither the
+ * others nor us. Pass a copy when a listener may add or remove listeners. `live` is checked before
+ * each call: false once a listener made the rest moot (close(), a newer state).
+ */
+export function callEach<T>(
+  listeners: Iterable<(value: T) => void>,
+  value: T,
+  onThrow: (error: unknown, value: T) => void,
+  live: (value: T) => boolean = () => true,
+): void {
+  for (const listener of listeners) {
+    if (!live(value)) return;
     try {
       listener(value);
     } catch (error) {
-      onThrow(error);
+      onThrow(error, value);
     }
   }
 }
@@ -36,6 +45,9 @@ export type ServerEventEmitter = ReturnType<typeof createEmitter>;
 export function createEmitter(onThrow: (error: unknown, type: string) => void) {
   const handlers = new Map<string, Handler[]>();
   const bus = mitt<Record<string, ServerEvent>>(handlers as EventHandlerMap<Record<string, ServerEvent>>);
+  const failed = (error: unknown, event: ServerEvent): void => onThrow(error, event.type);
+  // close() clears the handlers: the listeners after the one that called it hear nothing.
+  const alive = (event: ServerEvent): boolean => handlers.has(event.type);
   const off = (type: string, handler: Handler): void => {
     // mitt's off() without a handler removes them all; ours removes nothing.
     if (handler) bus.off(type, handler);
@@ -51,17 +63,8 @@ export function createEmitter(onThrow: (error: unknown, type: string) => void) {
     off,
     emit(event: ServerEvent): void {
       const list = handlers.get(event.type);
-      if (!list) return;
-      // The common case, one listener, needs neither a copy of the list nor a closure: this runs once per event.
-      if (list.length === 1) {
-        try {
-          (list[0] as Handler)(event);
-        } catch (error) {
-          onThrow(error, event.type);
-        }
-      } else {
-        callEach(list, event, (error) => onThrow(error, event.type));
-      }
+      // One listener, the common case, needs no copy: this runs once per event.
+      if (list) callEach(list.length > 1 ? [...list] : list, event, failed, alive);
     },
   };
 }

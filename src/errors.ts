@@ -27,19 +27,20 @@ export interface ResilientEventSourceErrorDetails {
 }
 
 /** The one error class the SDK throws or reports. */
+// The optional fields are `declare`d: only those a report sets become own properties (Object.assign below).
 export class ResilientEventSourceError extends Error {
   readonly type: ResilientEventSourceErrorType;
   /** HTTP status, when the transport revealed one. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** WebSocket close code, for `type: 'websocket'`. */
-  readonly closeCode?: number;
+  declare readonly closeCode?: number;
   /** The raw event data, for `type: 'parse'`. */
-  readonly raw?: string;
+  declare readonly raw?: string;
   /** The server event's name, for `type: 'parse'` and `'listener'`. */
-  readonly eventType?: string;
+  declare readonly eventType?: string;
   /** The consecutive failure count when the error happened. */
-  readonly attempt?: number;
-  override readonly cause?: unknown;
+  declare readonly attempt?: number;
+  declare readonly cause?: unknown;
 
   constructor(type: ResilientEventSourceErrorType, message: string, details: ResilientEventSourceErrorDetails = {}) {
     super(message);

@@ -20,18 +20,24 @@ export function fallbackPolicy(settings: Settings, key: string | undefined) {
   /** The current SSE attempt is a trial return from the WebSocket. */
   let probing = false;
   let sseFailures = 0;
+  /** The SSE transport this environment offers, or undefined when it has none. */
+  const sseTransport = (): TransportName | undefined => {
+    try {
+      return chooseTransport(settings);
+    } catch {
+      return undefined;
+    }
+  };
 
   return {
     /** The next connection's transport: the WebSocket while it is preferred, or when SSE is unavailable here. */
     transport(): TransportName {
       if (onWebSocket) return 'websocket';
-      try {
-        return chooseTransport(settings);
-      } catch (error) {
-        if (!websocket) throw error;
-        onWebSocket = true;
-        return 'websocket';
-      }
+      const sse = sseTransport();
+      if (sse) return sse;
+      if (!websocket) return chooseTransport(settings); // throws the reason SSE is unavailable
+      onWebSocket = true;
+      return 'websocket';
     },
 
     /**
@@ -56,10 +62,12 @@ export function fallbackPolicy(settings: Settings, key: string | undefined) {
       if (key) preferWebSocket.delete(key);
     },
 
-    /** Time to try SSE again. */
-    returnToSse(): void {
+    /** Time to try SSE again: false when SSE is unavailable here, so there is nothing to return to. */
+    returnToSse(): boolean {
+      if (!sseTransport()) return false;
       onWebSocket = false;
       probing = true;
+      return true;
     },
   };
 }

@@ -15,6 +15,9 @@ const fail = (message: string): never => {
 type Range = [fallback: number, min: number, max?: number];
 
 /** The numbers `ranges` names, read from `values` (named `prefix` + key in messages): checked, or defaulted when absent. */
+/** setTimeout treats longer delays (and Infinity) as 0: a tight loop instead of a long wait. */
+const MAX_TIMER = 2 ** 31 - 1;
+
 function numbers<Key extends string>(prefix: string, values: object | null | undefined, ranges: Record<Key, Range>): Record<Key, number> {
   const result = {} as Record<Key, number>;
   for (const key in ranges) {
@@ -39,13 +42,13 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
   const sendsBody = method !== 'GET' || options.body != null;
   const needsRequestControl = sendsBody || options.headers !== undefined;
   if (transport === 'native' && needsRequestControl) {
-    fail("native EventSource cannot send headers, a method or a body: use transport 'fetch'");
+    fail("native EventSource sends no headers, method or body: use transport 'fetch'");
   }
   if (transport === 'polyfill' && sendsBody) fail("polyfill only sends GET without a body: use transport 'fetch'");
   if (lastEventIdParam !== null && (typeof lastEventIdParam !== 'string' || !lastEventIdParam)) {
     fail('lastEventIdParam must be a non-empty string, or null');
   }
-  const { initialDelay } = numbers('reconnect.', reconnect, { initialDelay: [1000, 0] });
+  const { initialDelay } = numbers('reconnect.', reconnect, { initialDelay: [1000, 0, MAX_TIMER] });
   const url = websocket?.url;
   if (websocket && typeof url !== 'string' && typeof url !== 'function' && !(url instanceof URL)) {
     fail('websocket.url must be a URL or a function');
@@ -67,19 +70,19 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
     reconnect: {
       initialDelay,
       ...numbers('reconnect.', reconnect, {
-        maxDelay: [Math.max(30_000, initialDelay), initialDelay],
+        maxDelay: [Math.max(30_000, initialDelay), initialDelay, MAX_TIMER],
         factor: [2, 1],
         jitter: [0.5, 0, 1],
         maxAttempts: [Infinity, 1],
-        resetAfter: [5000, 0],
+        resetAfter: [5000, 0, MAX_TIMER],
       }),
     },
     ...numbers(
       '',
       // dedupe: true is a window of 100 ids
       { heartbeatTimeout: options.heartbeatTimeout, dedupe: dedupe === true ? 100 : dedupe === false ? 0 : dedupe },
-      { heartbeatTimeout: [45_000, 0, 2 ** 31 - 1], dedupe: [0, 0] },
+      { heartbeatTimeout: [45_000, 0, MAX_TIMER], dedupe: [0, 0] },
     ),
-    websocket: websocket ? { ...websocket, ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0] }) } : undefined,
+    websocket: websocket ? { ...websocket, ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0, MAX_TIMER] }) } : undefined,
   };
 }

@@ -65,6 +65,8 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   let unwatchPage: (() => void) | undefined;
   /** close() was called: final, unlike the closed state the source reaches by itself. */
   let disposed = false;
+  /** Bumped by every state change, so a stale announcement stops when a listener causes a newer one. */
+  let stateVersion = 0;
   /** The last event id, or where to read it when the transport reports it lazily (WireEvent.idFrom). */
   let lastId = settings.lastEventId;
   let idFrom: WireEvent['idFrom'];
@@ -117,13 +119,6 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       openedAt = Date.now();
       heartbeat.touch();
       fallback.opened(transport);
-      const returnAfter = settings.websocket?.returnToSseAfter;
-      if (transport === 'websocket' && returnAfter) {
-        returnTimer = setTimeout(() => {
-          fallback.returnToSse();
-          connectNow('return-to-sse');
-        }, returnAfter);
-      }
       setState('open', 'open');
     },
     // The hot path: one call per server event.
@@ -166,9 +161,26 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
 
   const pickTransport = (): TransportName => (transport = fallback.transport());
 
+  /**
+   * While on the WebSocket (open or not), try SSE again every `returnToSseAfter` ms; while offline,
+   * wait for the next turn instead.
+   */
+  function armReturnToSse(): void {
+    const after = settings.websocket?.returnToSseAfter;
+    if (returnTimer !== undefined || !after) return;
+    returnTimer = setTimeout(() => {
+      returnTimer = undefined;
+      if (transport !== 'websocket') return;
+      if (isOffline()) return armReturnToSse();
+      // Where SSE is unavailable (no EventSource, no streaming fetch) there is nothing to return to.
+      if (fallback.returnToSse()) connectNow('return-to-sse');
+    }, after);
+  }
+
   /** Starts a connection on the chosen transport. URL, headers and transport may each be async. */
   function connect(): void {
-    clearTimers();
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
     drop();
     // Moves on when this attempt is superseded (a new one, a drop, a close) while its URL, headers or transport load.
     const current = generation;
@@ -180,35 +192,48 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       if (current !== generation) return;
       const types = events.handlers.keys();
       const { heartbeatEvent } = settings;
-      connection = factory(
-        {
-          ...settings,
-          url,
-          headers,
-          lastEventId: source.lastEventId,
-          eagerIds: seen !== undefined,
-          // The SDK always listens to the heartbeat event, which EventSource needs to see it.
-          eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
-        },
-        sink,
-      );
+      // A constructor that throws (an injected EventSource, say) is a failed attempt, not an escape.
+      try {
+        connection = factory(
+          {
+            ...settings,
+            url,
+            headers,
+            lastEventId: source.lastEventId,
+            eagerIds: seen !== undefined,
+            // The SDK always listens to the heartbeat event, which EventSource needs to see it.
+            eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
+          },
+          sink,
+        );
+      } catch (cause) {
+        fail(cause);
+      }
     };
-    let pending: [Maybe<string>, Maybe<Record<string, string>>, Maybe<TransportFactory>];
+    const pending: Maybe<unknown>[] = [];
     try {
       const name = pickTransport();
+      if (name === 'websocket') armReturnToSse();
       const { headers } = settings;
-      pending = [requestUrl(name), typeof headers === 'function' ? headers() : { ...headers }, loadTransport(name, settings)];
+      pending.push(requestUrl(name));
+      pending.push(typeof headers === 'function' ? headers() : { ...headers });
+      pending.push(loadTransport(name, settings));
     } catch (cause) {
+      // What already started must not reject unheard.
+      for (const item of pending) if (isPromise(item)) item.catch(() => {});
       return fail(cause);
     }
-    if (pending.some(isPromise)) Promise.all(pending).then(open, fail);
-    else open(pending as [string, Record<string, string>, TransportFactory]);
+    const ready = pending as [Maybe<string>, Maybe<Record<string, string>>, Maybe<TransportFactory>];
+    if (ready.some(isPromise)) Promise.all(ready).then(open, fail);
+    else open(ready as [string, Record<string, string>, TransportFactory]);
   }
 
   function connectNow(reason: StateChangeReason): void {
     pickTransport();
+    const current = generation;
     setState(source.state === 'connecting' ? 'connecting' : 'reconnecting', reason, 0);
-    connect();
+    // A state listener may have closed or reconnected the source meanwhile.
+    if (current === generation) connect();
   }
 
   /** The URL of the next request, the last event id applied; also updates `url` for SSE. */
@@ -238,7 +263,10 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     drop();
     // [spec] "If res's status is 204 No Content ... fail the connection": the server says stop.
     if (status === 204) return shutdown('204');
+    const current = generation;
     error(type, `${transport}: ${failure.message}`, { status, closeCode, attempt, cause: failure.cause });
+    // An error listener may have closed or reconnected the source: then there is nothing left to do.
+    if (current !== generation) return;
     if (fatal) return shutdown('fatal');
     // Switch to the WebSocket if SSE keeps failing; a failed trial return goes straight back to it.
     const switched = fallback.failed(transport);
@@ -253,15 +281,17 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     if (openedAt && Date.now() - openedAt >= reconnect.resetAfter) attempt = 0;
     openedAt = 0;
     if (isOffline()) return setState('reconnecting', 'offline');
+    const current = generation;
     if (++attempt >= reconnect.maxAttempts) {
       error('max-attempts', `gave up after ${attempt} attempts`, { attempt });
-      return shutdown('max-attempts');
+      return current === generation ? shutdown('max-attempts') : undefined;
     }
     pickTransport();
     const delay = backoffDelay(attempt, reconnect, serverRetry);
     retryAt = Date.now() + delay;
     setState('reconnecting', reason, delay);
-    retryTimer = setTimeout(connect, delay);
+    // Unless a state listener closed or reconnected the source meanwhile.
+    if (current === generation) retryTimer = setTimeout(connect, delay);
   }
 
   const watch = (): (() => void) =>
@@ -306,13 +336,18 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   function setState(state: ConnectionState, reason: StateChangeReason, delay: number | null = null): void {
     const previous = source.state;
     source.state = state;
-    callEach(stateListeners, { state, previous, reason, attempt, delay, transport: source.transport }, (cause) =>
-      error('listener', 'onStateChange listener threw', { cause }),
+    const version = ++stateVersion;
+    callEach(
+      [...stateListeners],
+      { state, previous, reason, attempt, delay, transport: source.transport },
+      (cause) => error('listener', 'onStateChange listener threw', { cause }),
+      // Once a listener caused a newer change (close(), say), this one is stale for the rest.
+      () => version === stateVersion,
     );
   }
 
   function error(type: ResilientEventSourceErrorType, message: string, details: ConstructorParameters<typeof ResilientEventSourceError>[2]): void {
-    callEach(errorListeners, new ResilientEventSourceError(type, message, details), rethrowLater);
+    callEach([...errorListeners], new ResilientEventSourceError(type, message, details), rethrowLater, () => !disposed);
   }
 
   pickTransport(); // throws here, at construction, when there is no way to connect

@@ -20,8 +20,6 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** Why the state changed. */
 export type StateChangeReason =
-  /** The first connection is being made. */
-  | 'start'
   /** The server accepted the stream. */
   | 'open'
   /** A network failure or a dropped connection. */
@@ -56,7 +54,7 @@ export interface StateChange {
   state: ConnectionState;
   previous: ConnectionState;
   reason: StateChangeReason;
-  /** Consecutive failed attempts so far (0 once a connection has stayed open). */
+  /** Consecutive failed attempts so far; the first failure after a connection stayed open `resetAfter` ms counts from 1 again. */
   attempt: number;
   /** Milliseconds until the next attempt, when one is scheduled; otherwise null. */
   delay: number | null;

@@ -15,7 +15,7 @@ describe('bad configuration throws at construction, naming the fix', () => {
     ['/events', { heartbeatTimeout: -1 }, /heartbeatTimeout must be a number from 0/],
     ['/events', { heartbeatTimeout: Number.NaN }, /heartbeatTimeout/],
     ['/events', { transport: 'sse' }, /unknown transport "sse"; use one of auto, native, polyfill, fetch, websocket/],
-    ['/events', { transport: 'native', headers: { A: 'b' } }, /native EventSource cannot send headers.*use transport 'fetch'/],
+    ['/events', { transport: 'native', headers: { A: 'b' } }, /native EventSource sends no headers.*use transport 'fetch'/],
     ['/events', { transport: 'polyfill', method: 'POST' }, /polyfill only sends GET/],
     ['/events', { reconnect: { jitter: 2 } }, /reconnect.jitter must be a number from 0 to 1/],
     ['/events', { reconnect: { factor: 0.5 } }, /reconnect.factor/],
