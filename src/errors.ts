@@ -26,8 +26,10 @@ export interface ResilientEventSourceErrorDetails {
   cause?: unknown;
 }
 
-/** The one error class the SDK throws or reports. */
-// The optional fields are `declare`d: only those a report sets become own properties (Object.assign below).
+/**
+ * The one error class the SDK throws or reports. Its optional fields are `declare`d: only those a
+ * report sets become own properties (Object.assign below).
+ */
 export class ResilientEventSourceError extends Error {
   readonly type: ResilientEventSourceErrorType;
   /** HTTP status, when the transport revealed one. */
