@@ -7,7 +7,13 @@ import { defineConfig, type Plugin } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 const compile = () =>
-  typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, include: ['src/**/*.ts'] });
+  typescript({
+    tsconfig: './tsconfig.json',
+    noEmit: false,
+    declaration: false,
+    sourceMap: true,
+    include: ['src/**/*.ts'],
+  });
 
 // Packages stay external in the npm build: the app's bundler dedupes them, and puts the lazily
 // imported transports (fetch, WebSocket, event-source-polyfill) in chunks of their own.
@@ -36,7 +42,13 @@ function polyfillBesideBundle(): Plugin {
   };
 }
 
-const umd = { format: 'umd', name: 'ResilientEventSource', exports: 'default', sourcemap: true, inlineDynamicImports: true } as const;
+const umd = {
+  format: 'umd',
+  name: 'ResilientEventSource',
+  exports: 'default',
+  sourcemap: true,
+  inlineDynamicImports: true,
+} as const;
 
 export default defineConfig([
   {
@@ -45,7 +57,14 @@ export default defineConfig([
     plugins: [compile()],
     output: [
       { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name].mjs' },
-      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        sourcemap: true,
+        exports: 'named',
+        entryFileNames: 'index.cjs',
+        chunkFileNames: 'chunks/[name].cjs',
+      },
     ],
   },
   {
@@ -53,7 +72,11 @@ export default defineConfig([
     plugins: [polyfillBesideBundle(), resolve({ browser: true }), compile()],
     output: [
       { ...umd, file: 'dist/resilient-eventsource.umd.js' },
-      { ...umd, file: 'dist/resilient-eventsource.umd.min.js', plugins: [terser({ ecma: 2022, compress: { passes: 3 } })] },
+      {
+        ...umd,
+        file: 'dist/resilient-eventsource.umd.min.js',
+        plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+      },
     ],
   },
   {

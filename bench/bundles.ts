@@ -6,7 +6,9 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 async function iife(options: { entry?: string; stdin?: string; globalName?: string }): Promise<string> {
   const result = await build({
-    ...(options.entry ? { entryPoints: [options.entry] } : { stdin: { contents: options.stdin ?? '', resolveDir: here('.'), loader: 'js' } }),
+    ...(options.entry
+      ? { entryPoints: [options.entry] }
+      : { stdin: { contents: options.stdin ?? '', resolveDir: here('.'), loader: 'js' } }),
     bundle: true,
     write: false,
     format: 'iife',

@@ -44,7 +44,8 @@ export function chromiumPath(): string {
   const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
     (path): path is string => Boolean(path) && existsSync(path as string),
   );
-  if (!found) throw new Error("Chromium not found: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH");
+  if (!found)
+    throw new Error("Chromium not found: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH");
   return found;
 }
 
@@ -52,7 +53,10 @@ export function chromiumPath(): string {
 function devtoolsUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools URL within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Chromium printed no DevTools URL within ${timeoutMs} ms:\n${seen}`)),
+      timeoutMs,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);

@@ -37,7 +37,16 @@ export interface BenchConfig {
 }
 
 /** Each of ours right after its anchor, so the two runs of a pair see the same machine load. */
-const PAIRED: Variant[] = ['native', 'ours-native', 'polyfill', 'ours-polyfill', 'fetch-event-source', 'ours-fetch', 'websocket', 'ours-websocket'];
+const PAIRED: Variant[] = [
+  'native',
+  'ours-native',
+  'polyfill',
+  'ours-polyfill',
+  'fetch-event-source',
+  'ours-fetch',
+  'websocket',
+  'ours-websocket',
+];
 
 export const CONFIG: BenchConfig = {
   rounds: 7,

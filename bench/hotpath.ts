@@ -34,12 +34,19 @@ class FakeEventSource {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
   removeEventListener(type: string, listener: (event: FakeMessage) => void): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((l) => l !== listener));
+    this.listeners.set(
+      type,
+      (this.listeners.get(type) ?? []).filter((l) => l !== listener),
+    );
   }
   close(): void {}
 }
 
-const messages: FakeMessage[] = Array.from({ length: COUNT }, (_, i) => ({ type: 'message', data: tinyData(i), lastEventId: String(i + 1) }));
+const messages: FakeMessage[] = Array.from({ length: COUNT }, (_, i) => ({
+  type: 'message',
+  data: tinyData(i),
+  lastEventId: String(i + 1),
+}));
 const body = sseBody('tiny', COUNT);
 
 let sink = 0;
@@ -64,7 +71,11 @@ const bareListener = (): void => {
 };
 
 function oursOnFakeEventSource(RES: Ours): void {
-  const source = new RES('http://127.0.0.1/x', { transport: 'native', EventSource: FakeEventSource as never, heartbeatTimeout: 0 });
+  const source = new RES('http://127.0.0.1/x', {
+    transport: 'native',
+    EventSource: FakeEventSource as never,
+    heartbeatTimeout: 0,
+  });
   source.on('message', (event) => consume(event.data as { i: number }));
   const fake = FakeEventSource.last as FakeEventSource;
   fake.onopen?.({ type: 'open' });
@@ -95,7 +106,11 @@ function streamedResponse(): Response {
 function oursOnFakeFetch(RES: Ours): Promise<void> {
   return new Promise((resolve) => {
     let received = 0;
-    const source = new RES('http://127.0.0.1/x', { transport: 'fetch', fetch: async () => streamedResponse(), heartbeatTimeout: 0 });
+    const source = new RES('http://127.0.0.1/x', {
+      transport: 'fetch',
+      fetch: async () => streamedResponse(),
+      heartbeatTimeout: 0,
+    });
     source.on('message', (event) => {
       consume(event.data as { i: number });
       if (++received === COUNT) {
@@ -110,13 +125,20 @@ async function main(): Promise<void> {
   const { ResilientEventSource } = (await import(at('dist/index.mjs'))) as { ResilientEventSource: Ours };
   const rows: [string, number][] = [];
   rows.push(['bare listener: JSON.parse + use', await best(bareListener)]);
-  rows.push(['ours, native transport on an injected EventSource (no DOM)', await best(() => oursOnFakeEventSource(ResilientEventSource))]);
+  rows.push([
+    'ours, native transport on an injected EventSource (no DOM)',
+    await best(() => oursOnFakeEventSource(ResilientEventSource)),
+  ]);
   rows.push(['eventsource-parser alone + JSON.parse (64 KiB chunks)', await best(parserAlone)]);
-  rows.push(['ours, fetch transport on an injected fetch (64 KiB chunks)', await best(() => oursOnFakeFetch(ResilientEventSource))]);
+  rows.push([
+    'ours, fetch transport on an injected fetch (64 KiB chunks)',
+    await best(() => oursOnFakeFetch(ResilientEventSource)),
+  ]);
   const base = rows[0]?.[1] ?? 0;
   console.log(`${COUNT.toLocaleString('en-US')} tiny events, best of ${REPEAT}, Node ${process.version}\n`);
   console.log('| path | ns/event | over the bare listener |\n|---|---|---|');
-  for (const [name, ns] of rows) console.log(`| ${name} | ${ns.toFixed(0)} | ${name.startsWith('bare') ? '' : `+${(ns - base).toFixed(0)}`} |`);
+  for (const [name, ns] of rows)
+    console.log(`| ${name} | ${ns.toFixed(0)} | ${name.startsWith('bare') ? '' : `+${(ns - base).toFixed(0)}`} |`);
   if (sink === 0) console.log('(nothing consumed?)');
 }
 

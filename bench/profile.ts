@@ -46,7 +46,11 @@ function selfTimes(profile: Profile): { byFunction: [string, number][]; byScript
     total += ms;
     const name = `${frame.functionName || '(anonymous)'} ${where(frame)}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
-    const script = frame.url ? basename(new URL(frame.url).pathname) : frame.functionName.startsWith('(') ? frame.functionName : '(native: DOM, builtins)';
+    const script = frame.url
+      ? basename(new URL(frame.url).pathname)
+      : frame.functionName.startsWith('(')
+        ? frame.functionName
+        : '(native: DOM, builtins)';
     byScript.set(script, (byScript.get(script) ?? 0) + ms);
   });
   const sorted = (map: Map<string, number>): [string, number][] => [...map].sort((a, b) => b[1] - a[1]);
@@ -58,18 +62,30 @@ async function profileOne(variant: Variant): Promise<void> {
   const chromium = await launchChromium();
   try {
     const targetId = await chromium.open('about:blank');
-    const { sessionId } = await chromium.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
+    const { sessionId } = await chromium.send<{ sessionId: string }>('Target.attachToTarget', {
+      targetId,
+      flatten: true,
+    });
     await chromium.send('Profiler.enable', {}, sessionId);
     await chromium.send('Profiler.setSamplingInterval', { interval: 50 }, sessionId);
     await chromium.send('Profiler.start', {}, sessionId);
-    await chromium.send('Page.navigate', { url: `${server.url}/?profile=${variant}&shape=${shape}&runs=${runs}` }, sessionId);
+    await chromium.send(
+      'Page.navigate',
+      { url: `${server.url}/?profile=${variant}&shape=${shape}&runs=${runs}` },
+      sessionId,
+    );
     const result = (await server.results) as { rates: number[] };
     const { profile } = await chromium.send<{ profile: Profile }>('Profiler.stop', {}, sessionId);
     const { byFunction, byScript, total } = selfTimes(profile);
     const unit = shape === 'big' ? 'MB/s' : 'events/s';
-    console.log(`\n## ${variant}, ${shape} events, ${runs} runs under the profiler: ${result.rates.map((r) => Math.round(r)).join(', ')} ${unit}`);
-    console.log(`busy ${total.toFixed(0)} ms; by script: ${byScript.map(([name, ms]) => `${name} ${((100 * ms) / total).toFixed(1)}%`).join(', ')}`);
-    for (const [name, ms] of byFunction.slice(0, TOP)) console.log(`  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(1).padStart(8)} ms  ${name}`);
+    console.log(
+      `\n## ${variant}, ${shape} events, ${runs} runs under the profiler: ${result.rates.map((r) => Math.round(r)).join(', ')} ${unit}`,
+    );
+    console.log(
+      `busy ${total.toFixed(0)} ms; by script: ${byScript.map(([name, ms]) => `${name} ${((100 * ms) / total).toFixed(1)}%`).join(', ')}`,
+    );
+    for (const [name, ms] of byFunction.slice(0, TOP))
+      console.log(`  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(1).padStart(8)} ms  ${name}`);
   } finally {
     await chromium.close();
     await server.close();
@@ -77,7 +93,9 @@ async function profileOne(variant: Variant): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const list: Variant[] = variants.length ? variants : ['native', 'ours-native', 'polyfill', 'ours-polyfill', 'fetch-event-source', 'ours-fetch'];
+  const list: Variant[] = variants.length
+    ? variants
+    : ['native', 'ours-native', 'polyfill', 'ours-polyfill', 'fetch-event-source', 'ours-fetch'];
   for (const variant of list) await profileOne(variant);
 }
 

@@ -92,7 +92,8 @@ const STALL_SLACK_MS = 20;
 export function stats(values: number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const median =
+    sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   return { median, min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, runs: sorted.length };
 }
 
@@ -114,7 +115,8 @@ const stallDelay = (variant: Variant, config: BenchConfig): number =>
 
 function mapStats<T, S>(runs: Partial<Record<Variant, T[]>>, of: (values: T[]) => S): Partial<Record<Variant, S>> {
   const out: Partial<Record<Variant, S>> = {};
-  for (const [variant, values] of Object.entries(runs) as [Variant, T[]][]) if (values.length) out[variant] = of(values);
+  for (const [variant, values] of Object.entries(runs) as [Variant, T[]][])
+    if (values.length) out[variant] = of(values);
   return out;
 }
 
@@ -156,7 +158,9 @@ const modeOf = (values: Variant[]): Variant | undefined => {
 };
 
 const againstText = (against: Variant | 'fastest', fastest: Variant[]): string =>
-  against === 'fastest' ? `the fastest SSE anchor of each round (mostly ${LABELS[modeOf(fastest) ?? 'native']})` : LABELS[against];
+  against === 'fastest'
+    ? `the fastest SSE anchor of each round (mostly ${LABELS[modeOf(fastest) ?? 'native']})`
+    : LABELS[against];
 
 export function summarize(results: PageResults, config: BenchConfig): Summary {
   const stall: Partial<Record<Variant, StallStats>> = {};
@@ -187,7 +191,14 @@ export function summarize(results: PageResults, config: BenchConfig): Summary {
       met: over ? over.median <= STALL_SLACK_MS : false,
     });
   }
-  return { tiny: mapStats(results.tiny, stats), big: mapStats(results.big, stats), stall, comparisons, fastestTiny, goals };
+  return {
+    tiny: mapStats(results.tiny, stats),
+    big: mapStats(results.big, stats),
+    stall,
+    comparisons,
+    fastestTiny,
+    goals,
+  };
 }
 
 // ---- markdown ---------------------------------------------------------------------------------
@@ -196,7 +207,11 @@ const mark = (met: boolean | null): string => (met === null ? '' : met ? '✓' :
 const int = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ms = (value: number): string => value.toFixed(1);
 const table = (head: string[], rows: string[][]): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 function throughputTable(section: 'tiny' | 'big', summary: Summary, results: PageResults, config: BenchConfig): string {
   const unit = section === 'tiny' ? 'events/s' : 'MB/s';
@@ -206,11 +221,21 @@ function throughputTable(section: 'tiny' | 'big', summary: Summary, results: Pag
     const s = data[variant];
     const c = summary.comparisons[section].find((comparison) => comparison.variant === variant);
     const error = results.errors[`${section}/${variant}`];
-    if (!s) return [LABELS[variant], error ? `failed: ${error}` : 'no result', '', '', '', c?.min !== undefined ? '✗' : ''];
+    if (!s)
+      return [LABELS[variant], error ? `failed: ${error}` : 'no result', '', '', '', c?.min !== undefined ? '✗' : ''];
     if (!c) return [LABELS[variant], show(s.median), `${show(s.min)} – ${show(s.max)}`, 'anchor', '', ''];
     const against = c.against === 'fastest' ? 'fastest anchor' : c.against;
-    const ratio = c.ratio ? `${c.ratio.median.toFixed(2)}× ${against} (${c.ratio.min.toFixed(2)} – ${c.ratio.max.toFixed(2)})` : '–';
-    return [LABELS[variant], show(s.median), `${show(s.min)} – ${show(s.max)}`, ratio, c.min !== undefined ? `≥ ${c.min.toFixed(1)}×` : '', mark(c.met)];
+    const ratio = c.ratio
+      ? `${c.ratio.median.toFixed(2)}× ${against} (${c.ratio.min.toFixed(2)} – ${c.ratio.max.toFixed(2)})`
+      : '–';
+    return [
+      LABELS[variant],
+      show(s.median),
+      `${show(s.min)} – ${show(s.max)}`,
+      ratio,
+      c.min !== undefined ? `≥ ${c.min.toFixed(1)}×` : '',
+      mark(c.met),
+    ];
   });
   return table(['client', `${unit} (median)`, 'min – max', 'ours ÷ anchor, same round (min – max)', 'goal', ''], rows);
 }
@@ -233,14 +258,34 @@ function stallTable(summary: Summary, results: PageResults, config: BenchConfig)
       ours ? mark(s.over.median <= STALL_SLACK_MS) : '',
     ];
   });
-  return table(['client', 'floor: heartbeat + delay + connect (ms)', 'recovery (ms)', 'over the floor (ms)', 'over, min – max', 'goal', ''], rows);
+  return table(
+    [
+      'client',
+      'floor: heartbeat + delay + connect (ms)',
+      'recovery (ms)',
+      'over the floor (ms)',
+      'over, min – max',
+      'goal',
+      '',
+    ],
+    rows,
+  );
 }
 
 function sizeTable(sizes: SizeRow[]): string {
-  return table(['bundle', 'min+gzip (B)'], sizes.map((row) => [row.name, int(row.bytes)]));
+  return table(
+    ['bundle', 'min+gzip (B)'],
+    sizes.map((row) => [row.name, int(row.bytes)]),
+  );
 }
 
-export function renderMarkdown(env: Environment, config: BenchConfig, results: PageResults, summary: Summary, sizes: SizeRow[]): string {
+export function renderMarkdown(
+  env: Environment,
+  config: BenchConfig,
+  results: PageResults,
+  summary: Summary,
+  sizes: SizeRow[],
+): string {
   const { tiny, big, stall } = config;
   const ping = stats(results.pingMs);
   const errors = Object.entries(results.errors);
@@ -253,7 +298,10 @@ export function renderMarkdown(env: Environment, config: BenchConfig, results: P
     '',
     '## Goals',
     '',
-    table(['goal', 'target', 'measured', ''], summary.goals.map((goal) => [goal.what, goal.target, goal.value, mark(goal.met)])),
+    table(
+      ['goal', 'target', 'measured', ''],
+      summary.goals.map((goal) => [goal.what, goal.target, goal.value, mark(goal.met)]),
+    ),
     '',
     `## Tiny events: ${tiny.count.toLocaleString('en-US')} events of ~35 B JSON per run (WebSocket: ${tiny.websocketCount.toLocaleString('en-US')})`,
     '',

@@ -35,7 +35,10 @@ function sourceState(): string {
 }
 
 function startedAt(): string {
-  return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -55,7 +58,8 @@ function anchorFailures(results: PageResults): string[] {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(UMD) || !existsSync(at('dist/index.mjs'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(UMD) || !existsSync(at('dist/index.mjs')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   const date = startedAt();
   const source = sourceState();
   // Both read dist/ now, before the page runs, so they describe the same build.
@@ -94,7 +98,10 @@ async function main(): Promise<void> {
   const markdown = renderMarkdown(env, config, results, summary, sizes);
 
   await mkdir(at('bench-results'), { recursive: true });
-  await writeFile(at('bench-results/latest.json'), `${JSON.stringify({ env, config, results, summary, sizes }, null, 2)}\n`);
+  await writeFile(
+    at('bench-results/latest.json'),
+    `${JSON.stringify({ env, config, results, summary, sizes }, null, 2)}\n`,
+  );
   await writeFile(at('bench/RESULTS.md'), markdown);
   console.log(`\n${markdown}`);
   console.log('written: bench/RESULTS.md, bench-results/latest.json');

@@ -104,7 +104,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       const body = await readJson(req);
       if (path === '/log') options.onLog(String(body));
       else if (path === '/results') settle.resolve(body);
-      else if (path === '/fail') settle.reject(new Error(`the bench page failed: ${String((body as { error?: unknown }).error)}`));
+      else if (path === '/fail')
+        settle.reject(new Error(`the bench page failed: ${String((body as { error?: unknown }).error)}`));
       else return void res.writeHead(404).end();
       return void res.writeHead(204).end();
     }

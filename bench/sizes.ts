@@ -31,8 +31,18 @@ export async function measureSizes(root: string): Promise<SizeRow[]> {
   return [
     ...ours,
     ...(await anchorSizes(root, 'event-source-polyfill 1.0.31', 'event-source-polyfill', '{ EventSourcePolyfill }')),
-    ...(await anchorSizes(root, '@microsoft/fetch-event-source 2.0.1', '@microsoft/fetch-event-source', '{ fetchEventSource }')),
-    ...(await anchorSizes(root, 'reconnecting-eventsource 1.6.5', 'reconnecting-eventsource', 'ReconnectingEventSource')),
+    ...(await anchorSizes(
+      root,
+      '@microsoft/fetch-event-source 2.0.1',
+      '@microsoft/fetch-event-source',
+      '{ fetchEventSource }',
+    )),
+    ...(await anchorSizes(
+      root,
+      'reconnecting-eventsource 1.6.5',
+      'reconnecting-eventsource',
+      'ReconnectingEventSource',
+    )),
     ...(await anchorSizes(root, 'eventsource 4.1.1', 'eventsource', '{ EventSource }')),
   ];
 }

@@ -16,7 +16,9 @@ export function acceptUpgrade(req: IncomingMessage, socket: Duplex): boolean {
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     return false;
   }
-  const accept = createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + HANDSHAKE_GUID)
+    .digest('base64');
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,

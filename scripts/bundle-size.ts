@@ -31,11 +31,19 @@ function staticClosure(metafile: Metafile, file: string, into = new Set<string>(
 }
 
 /** `alias` maps a specifier to a file, as a package's exports map would for a bundler. */
-export async function bundleApp(root: string, specifier: string, binding: string, alias?: Record<string, string>): Promise<AppBundle> {
+export async function bundleApp(
+  root: string,
+  specifier: string,
+  binding: string,
+  alias?: Record<string, string>,
+): Promise<AppBundle> {
   const dir = await mkdtemp(join(tmpdir(), 'app-size-'));
   try {
     const entry = join(dir, 'app.mjs');
-    await writeFile(entry, `import ${binding} from '${specifier}';\nglobalThis.used = ${binding.replace(/[{}\s]/g, '')};\n`);
+    await writeFile(
+      entry,
+      `import ${binding} from '${specifier}';\nglobalThis.used = ${binding.replace(/[{}\s]/g, '')};\n`,
+    );
     const { metafile, outputFiles } = await build({
       entryPoints: [entry],
       absWorkingDir: root,
@@ -53,12 +61,15 @@ export async function bundleApp(root: string, specifier: string, binding: string
       logLevel: 'error',
     });
     const sizes = new Map(outputFiles.map((file) => [file.path, gzipSize(file.contents)]));
-    const bytes = (files: Iterable<string>): number => [...files].reduce((sum, file) => sum + (sizes.get(join(root, file)) ?? 0), 0);
+    const bytes = (files: Iterable<string>): number =>
+      [...files].reduce((sum, file) => sum + (sizes.get(join(root, file)) ?? 0), 0);
     const start = Object.keys(metafile.outputs).find((file) => metafile.outputs[file]?.entryPoint);
     if (!start) throw new Error(`no entry chunk when bundling ${specifier}`);
     const initial = staticClosure(metafile, start);
     const lazyChunks = new Set(
-      [...initial].flatMap((file) => (metafile.outputs[file]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path)),
+      [...initial].flatMap((file) =>
+        (metafile.outputs[file]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path),
+      ),
     );
     const lazy = [...lazyChunks].map((chunk) => ({
       inputs: Object.keys(metafile.outputs[chunk]?.inputs ?? {}),

@@ -22,9 +22,15 @@ export interface SizeRow {
 
 /** What each transport loads on first use (a chunk may serve several), found by the modules it holds. */
 const TRANSPORTS = [
-  { what: 'event-source-polyfill (with our fetch stream for it)', modules: ['event-source-polyfill', 'chunks/polyfill.'] },
+  {
+    what: 'event-source-polyfill (with our fetch stream for it)',
+    modules: ['event-source-polyfill', 'chunks/polyfill.'],
+  },
   { what: 'the fetch transport (with eventsource-parser, which the WebSocket one shares)', modules: ['chunks/fetch.'] },
-  { what: 'the WebSocket transport (with eventsource-parser, which the fetch one shares)', modules: ['chunks/websocket.'] },
+  {
+    what: 'the WebSocket transport (with eventsource-parser, which the fetch one shares)',
+    modules: ['chunks/websocket.'],
+  },
 ];
 
 /** Our rows, from the built dist/. */
@@ -33,12 +39,16 @@ export async function ourSizes(): Promise<SizeRow[]> {
   const app = await bundleApp(root, 'resilient-eventsource', '{ ResilientEventSource }', {
     'resilient-eventsource': join(root, 'dist/index.mjs'),
   });
-  const holds = (inputs: string[], modules: string[]): boolean => inputs.some((input) => modules.some((m) => input.includes(m)));
+  const holds = (inputs: string[], modules: string[]): boolean =>
+    inputs.some((input) => modules.some((m) => input.includes(m)));
   const unaccounted = app.lazy.filter((chunk) => !TRANSPORTS.some((t) => holds(chunk.inputs, t.modules)));
-  if (unaccounted.length) throw new Error(`lazy chunks no transport accounts for: ${unaccounted.map((c) => c.inputs).join('; ')}`);
+  if (unaccounted.length)
+    throw new Error(`lazy chunks no transport accounts for: ${unaccounted.map((c) => c.inputs).join('; ')}`);
   const [polyfill, fetch, websocket] = TRANSPORTS.map((transport) => ({
     what: `  + ${transport.what}, on first use`,
-    bytes: app.bytes(new Set(app.lazy.filter((chunk) => holds(chunk.inputs, transport.modules)).flatMap((chunk) => [...chunk.files]))),
+    bytes: app.bytes(
+      new Set(app.lazy.filter((chunk) => holds(chunk.inputs, transport.modules)).flatMap((chunk) => [...chunk.files])),
+    ),
   }));
   const file = (path: string): number => gzipSize(readFileSync(join(root, path)));
   return [
@@ -48,8 +58,15 @@ export async function ourSizes(): Promise<SizeRow[]> {
     websocket!,
     // Said plainly: an app that streams with the fetch transport loads this much in all.
     { what: '  = in all, for an app that uses the fetch transport', bytes: app.initial + fetch!.bytes },
-    { what: '<script> bundle dist/resilient-eventsource.umd.min.js (all transports)', bytes: file('dist/resilient-eventsource.umd.min.js'), budget: 9 * KB },
-    { what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used', bytes: file('dist/event-source-polyfill.min.js') },
+    {
+      what: '<script> bundle dist/resilient-eventsource.umd.min.js (all transports)',
+      bytes: file('dist/resilient-eventsource.umd.min.js'),
+      budget: 9 * KB,
+    },
+    {
+      what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used',
+      bytes: file('dist/event-source-polyfill.min.js'),
+    },
   ];
 }
 

@@ -1,7 +1,13 @@
 import type { ServerEvent } from './emitter';
 import { createSource, type Source } from './source';
 import type { TransportName } from './transports/transport';
-import type { ConnectionState, ErrorListener, ResilientEventSourceOptions, StateChangeListener, UrlInput } from './types';
+import type {
+  ConnectionState,
+  ErrorListener,
+  ResilientEventSourceOptions,
+  StateChangeListener,
+  UrlInput,
+} from './types';
 
 /**
  * An EventSource that stays alive: it owns reconnection (close and recreate, with backoff and

@@ -57,7 +57,8 @@ const PREFIX = 'ResilientEventSource: ';
 /** A TypeError for bad configuration: thrown at construction, or reported as fatal (retrying cannot fix it). */
 export const configError = (message: string): TypeError => new TypeError(PREFIX + message);
 
-export const isConfigError = (error: unknown): boolean => error instanceof TypeError && error.message.startsWith(PREFIX);
+export const isConfigError = (error: unknown): boolean =>
+  error instanceof TypeError && error.message.startsWith(PREFIX);
 
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

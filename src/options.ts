@@ -18,7 +18,11 @@ type Range = [fallback: number, min: number, max?: number];
 /** setTimeout treats longer delays (and Infinity) as 0: a tight loop instead of a long wait. */
 const MAX_TIMER = 2 ** 31 - 1;
 
-function numbers<Key extends string>(prefix: string, values: object | null | undefined, ranges: Record<Key, Range>): Record<Key, number> {
+function numbers<Key extends string>(
+  prefix: string,
+  values: object | null | undefined,
+  ranges: Record<Key, Range>,
+): Record<Key, number> {
   const result = {} as Record<Key, number>;
   for (const key in ranges) {
     const [fallback, min, max = Infinity] = ranges[key];
@@ -35,9 +39,17 @@ function numbers<Key extends string>(prefix: string, values: object | null | und
 /** Applies every default and checks every value once, at construction, with messages that name the fix. */
 export function settingsFrom(options: ResilientEventSourceOptions) {
   if (options === null || typeof options !== 'object') fail('options must be an object');
-  const { reconnect, websocket, dedupe, parse = 'json', heartbeatEvent = 'heartbeat', lastEventIdParam = 'lastEventId' } = options;
+  const {
+    reconnect,
+    websocket,
+    dedupe,
+    parse = 'json',
+    heartbeatEvent = 'heartbeat',
+    lastEventIdParam = 'lastEventId',
+  } = options;
   const transport = options.transport ?? 'auto';
-  if (!TRANSPORTS.includes(transport)) fail(`unknown transport ${JSON.stringify(transport)}; use one of ${TRANSPORTS.join(', ')}`);
+  if (!TRANSPORTS.includes(transport))
+    fail(`unknown transport ${JSON.stringify(transport)}; use one of ${TRANSPORTS.join(', ')}`);
   const method = (options.method ?? 'GET').toUpperCase();
   const sendsBody = method !== 'GET' || options.body != null;
   const needsRequestControl = sendsBody || options.headers !== undefined;
@@ -83,6 +95,11 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
       { heartbeatTimeout: options.heartbeatTimeout, dedupe: dedupe === true ? 100 : dedupe === false ? 0 : dedupe },
       { heartbeatTimeout: [45_000, 0, MAX_TIMER], dedupe: [0, 0] },
     ),
-    websocket: websocket ? { ...websocket, ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0, MAX_TIMER] }) } : undefined,
+    websocket: websocket
+      ? {
+          ...websocket,
+          ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0, MAX_TIMER] }),
+        }
+      : undefined,
   };
 }

@@ -1,13 +1,26 @@
 import { backoffDelay } from './backoff';
 import { callEach, createEmitter, type ServerEvent } from './emitter';
-import { isConfigError, messageOf, ResilientEventSourceError, rethrowLater, type ResilientEventSourceErrorType } from './errors';
+import {
+  isConfigError,
+  messageOf,
+  ResilientEventSourceError,
+  rethrowLater,
+  type ResilientEventSourceErrorType,
+} from './errors';
 import { fallbackPolicy } from './fallback';
 import { createHeartbeat } from './heartbeat';
 import { settingsFrom } from './options';
 import { isOffline, watchPage } from './page-events';
 import { recentIds } from './recent-ids';
 import { loadTransport, noEventSource } from './transports/select';
-import type { Transport, TransportFactory, TransportFailure, TransportName, TransportSink, WireEvent } from './transports/transport';
+import type {
+  Transport,
+  TransportFactory,
+  TransportFailure,
+  TransportName,
+  TransportSink,
+  WireEvent,
+} from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
@@ -48,7 +61,9 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   );
   // Off by default, and then not even called: this runs once per event.
   const seen = settings.dedupe > 0 ? recentIds(settings.dedupe) : undefined;
-  const events = createEmitter((cause, eventType) => error('listener', `"${eventType}" listener threw`, { eventType, cause }));
+  const events = createEmitter((cause, eventType) =>
+    error('listener', `"${eventType}" listener threw`, { eventType, cause }),
+  );
 
   let connection: Transport | undefined;
   /** The transport of the current or next connection. */
@@ -136,7 +151,11 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       try {
         parsed = settings.parse(data, type);
       } catch (cause) {
-        return error('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw: data, eventType: type, cause });
+        return error('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, {
+          raw: data,
+          eventType: type,
+          cause,
+        });
       }
       events.emit(
         from
@@ -186,7 +205,8 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     const current = generation;
     heartbeat.start(); // a connection that never answers is a stall too
     const fail = (cause: unknown): void => {
-      if (current === generation) onFailure({ cause, message: messageOf(cause), fatal: isConfigError(cause) }, 'config');
+      if (current === generation)
+        onFailure({ cause, message: messageOf(cause), fatal: isConfigError(cause) }, 'config');
     };
     const open = ([url, headers, factory]: [string, Record<string, string>, TransportFactory]): void => {
       if (current !== generation) return;
@@ -271,7 +291,9 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     // Switch to the WebSocket if SSE keeps failing; a failed trial return goes straight back to it.
     const switched = fallback.failed(transport);
     if (switched === 'probe-failed') return connectNow('fallback');
-    retry(switched ? 'fallback' : type === 'config' ? 'network' : failure.ended ? 'ended' : (type as StateChangeReason));
+    retry(
+      switched ? 'fallback' : type === 'config' ? 'network' : failure.ended ? 'ended' : (type as StateChangeReason),
+    );
   }
 
   /** Schedules the next attempt after the backoff delay, or pauses while offline. */
@@ -346,7 +368,11 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     );
   }
 
-  function error(type: ResilientEventSourceErrorType, message: string, details: ConstructorParameters<typeof ResilientEventSourceError>[2]): void {
+  function error(
+    type: ResilientEventSourceErrorType,
+    message: string,
+    details: ConstructorParameters<typeof ResilientEventSourceError>[2],
+  ): void {
     callEach([...errorListeners], new ResilientEventSourceError(type, message, details), rethrowLater, () => !disposed);
   }
 

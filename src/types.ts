@@ -8,9 +8,7 @@ export type { ServerEvent } from './emitter';
 export type UrlInput = string | URL | (() => string | URL | Promise<string | URL>);
 
 /** Request headers, or a function called before every connection that returns them. */
-export type HeadersInput =
-  | Record<string, string>
-  | (() => Record<string, string> | Promise<Record<string, string>>);
+export type HeadersInput = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 
 /** Which transport to use. */
 export type TransportOption = 'auto' | TransportName;
@@ -121,10 +119,7 @@ export interface WebSocketFallbackOptions {
 export type ParseOption = 'json' | 'text' | ((raw: string, type: string) => unknown);
 
 /** A constructor compatible with the browser's EventSource. */
-export type EventSourceConstructor = new (
-  url: string,
-  init?: { withCredentials?: boolean },
-) => EventSource;
+export type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSource;
 
 /** Options of a ResilientEventSource; every one is optional. */
 export interface ResilientEventSourceOptions {

@@ -9,7 +9,10 @@ export function resolveUrl(
   try {
     return new URL(input, base);
   } catch {
-    throw configError(`invalid URL ${JSON.stringify(String(input))}` + (base ? '' : ' (relative URL needs a page: pass an absolute one)'));
+    throw configError(
+      `invalid URL ${JSON.stringify(String(input))}` +
+        (base ? '' : ' (relative URL needs a page: pass an absolute one)'),
+    );
   }
 }
 

@@ -51,7 +51,10 @@ export function openClient(
       return () => source.close();
     }
     case 'polyfill': {
-      const source = new EventSourcePolyfill(endpoints.sse, options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {});
+      const source = new EventSourcePolyfill(
+        endpoints.sse,
+        options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {},
+      );
       source.addEventListener('message', (event) => onData(decode((event as MessageEvent).data as string)));
       return () => source.close();
     }

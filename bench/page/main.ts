@@ -68,13 +68,16 @@ async function section<T>(
       }
       await settle(config.pauseMs);
     }
-    await log(`${name} ${round < warmup ? 'warm-up round' : `round ${round + 1 - warmup}/${config.rounds}`}: ${line.join(', ')}`);
+    await log(
+      `${name} ${round < warmup ? 'warm-up round' : `round ${round + 1 - warmup}/${config.rounds}`}: ${line.join(', ')}`,
+    );
   }
 }
 
 /** `?profile=<variant>&shape=tiny|big&runs=N`: that client alone, for bench/profile.ts to sample. */
 async function profileOnly(config: BenchConfig, variant: Variant, shape: 'tiny' | 'big', runs: number): Promise<void> {
-  const count = shape === 'big' ? config.big.count : variant.endsWith('websocket') ? config.tiny.websocketCount : config.tiny.count;
+  const count =
+    shape === 'big' ? config.big.count : variant.endsWith('websocket') ? config.tiny.websocketCount : config.tiny.count;
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
     const run = await throughput(variant, endpoints(shape, `n=${count}`), shape, count, config.runTimeoutMs);
@@ -88,7 +91,8 @@ async function main(): Promise<void> {
   const config = (await (await fetch('/config.json')).json()) as BenchConfig;
   const params = new URLSearchParams(location.search);
   const only = params.get('profile') as Variant | null;
-  if (only) return profileOnly(config, only, params.get('shape') === 'big' ? 'big' : 'tiny', Number(params.get('runs')) || 3);
+  if (only)
+    return profileOnly(config, only, params.get('shape') === 'big' ? 'big' : 'tiny', Number(params.get('runs')) || 3);
   const results: PageResults = {
     userAgent: navigator.userAgent,
     visibility: document.visibilityState,
@@ -108,7 +112,14 @@ async function main(): Promise<void> {
     config,
     tiny.variants,
     config.warmupRounds,
-    (variant) => throughput(variant, endpoints('tiny', `n=${tinyCount(variant)}`), 'tiny', tinyCount(variant), config.runTimeoutMs),
+    (variant) =>
+      throughput(
+        variant,
+        endpoints('tiny', `n=${tinyCount(variant)}`),
+        'tiny',
+        tinyCount(variant),
+        config.runTimeoutMs,
+      ),
     (variant, run) => {
       const rate = tinyCount(variant) / (run.ms / 1000);
       (results.tiny[variant] ??= []).push(rate);

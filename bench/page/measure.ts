@@ -56,16 +56,27 @@ export function throughput(
   let received = 0;
   let bytes = 0;
   const start = performance.now();
-  return withClient<ThroughputRun>(variant, endpoints, { parse: shape === 'tiny' ? 'json' : 'text' }, timeoutMs, (data, done, fail) => {
-    const index = shape === 'tiny' ? (data as { i: number }).i : parseInt(data as string, 10);
-    if (index !== received) return fail(new Error(`event ${received} arrived as ${index}: lost or reordered`));
-    if (shape === 'big') bytes += (data as string).length;
-    if (++received === count) done({ ms: performance.now() - start, bytes });
-  });
+  return withClient<ThroughputRun>(
+    variant,
+    endpoints,
+    { parse: shape === 'tiny' ? 'json' : 'text' },
+    timeoutMs,
+    (data, done, fail) => {
+      const index = shape === 'tiny' ? (data as { i: number }).i : parseInt(data as string, 10);
+      if (index !== received) return fail(new Error(`event ${received} arrived as ${index}: lost or reordered`));
+      if (shape === 'big') bytes += (data as string).length;
+      if (++received === count) done({ ms: performance.now() - start, bytes });
+    },
+  );
 }
 
 /** Lead events, a silence the client must detect, then the first event of its new connection. */
-export function stall(variant: Variant, endpoints: Endpoints, options: Omit<OpenOptions, 'parse'>, timeoutMs: number): Promise<StallRun> {
+export function stall(
+  variant: Variant,
+  endpoints: Endpoints,
+  options: Omit<OpenOptions, 'parse'>,
+  timeoutMs: number,
+): Promise<StallRun> {
   const start = performance.now();
   let first = 0;
   let last = 0;

@@ -22,18 +22,55 @@ export class RateChart {
         height,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] }, ms: { range: (_u, _min, max) => [0, Math.max(1000, max * 1.15)] } },
+        scales: {
+          x: { time: true },
+          y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] },
+          ms: { range: (_u, _min, max) => [0, Math.max(1000, max * 1.15)] },
+        },
         axes: [
           // Seconds only: uPlot's default adds a date line that costs a row of height.
-          { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' }, space: 60, values: (_u, splits) => splits.map(clock) },
-          { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' }, size: 44, values: (_u, splits) => splits.map(short) },
-          { scale: 'ms', side: 1, stroke: '#b45309', grid: { show: false }, ticks: { stroke: '#e5e7eb' }, size: 50, values: (_u, splits) => splits.map(short) },
+          {
+            stroke: '#6b7280',
+            grid: { stroke: '#eef0f3' },
+            ticks: { stroke: '#e5e7eb' },
+            space: 60,
+            values: (_u, splits) => splits.map(clock),
+          },
+          {
+            stroke: '#6b7280',
+            grid: { stroke: '#eef0f3' },
+            ticks: { stroke: '#e5e7eb' },
+            size: 44,
+            values: (_u, splits) => splits.map(short),
+          },
+          {
+            scale: 'ms',
+            side: 1,
+            stroke: '#b45309',
+            grid: { show: false },
+            ticks: { stroke: '#e5e7eb' },
+            size: 50,
+            values: (_u, splits) => splits.map(short),
+          },
         ],
         series: [
           {},
-          { label: 'events/s', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.12)', points: { show: false } },
+          {
+            label: 'events/s',
+            stroke: '#2563eb',
+            width: 1.5,
+            fill: 'rgba(37, 99, 235, 0.12)',
+            points: { show: false },
+          },
           // Points only: a delay is a single moment, not a trend to join up.
-          { label: 'reconnect delay', scale: 'ms', stroke: '#d97706', width: 0, paths: () => null, points: { show: true, size: 8, fill: '#d97706', stroke: '#d97706' } },
+          {
+            label: 'reconnect delay',
+            scale: 'ms',
+            stroke: '#d97706',
+            width: 0,
+            paths: () => null,
+            points: { show: true, size: 8, fill: '#d97706', stroke: '#d97706' },
+          },
         ],
       },
       [[], [], []],
@@ -73,5 +110,8 @@ const clock = (seconds) => new Date(seconds * 1000).toTimeString().slice(0, 8);
 const short = (value) => (Math.abs(value) >= 1000 ? `${+(value / 1000).toFixed(1)}k` : String(+value.toFixed(1)));
 
 function sizeOf(container) {
-  return { width: Math.max(100, Math.floor(container.clientWidth)), height: Math.max(80, Math.floor(container.clientHeight)) };
+  return {
+    width: Math.max(100, Math.floor(container.clientWidth)),
+    height: Math.max(80, Math.floor(container.clientHeight)),
+  };
 }

@@ -24,7 +24,10 @@ export function createCountersView() {
     state.dataset.state = snapshot.state;
     setText(transport, snapshot.transport ?? '–');
     setText(lastEventId, snapshot.lastEventId || '–');
-    setText(recover, snapshot.recoverWaiting ? 'waiting…' : snapshot.recoverMs === null ? '–' : `${snapshot.recoverMs} ms`);
+    setText(
+      recover,
+      snapshot.recoverWaiting ? 'waiting…' : snapshot.recoverMs === null ? '–' : `${snapshot.recoverMs} ms`,
+    );
     tiles.gaps.parentElement.classList.toggle('bad', snapshot.gaps > 0);
     tiles.duplicates.parentElement.classList.toggle('bad', snapshot.duplicates > 0);
     tiles.errors.parentElement.classList.toggle('warn', snapshot.errors > 0);

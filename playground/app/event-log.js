@@ -50,7 +50,12 @@ function rowElement(row) {
   const note = NOTES[row.kind]?.(row);
   const dataCell = el('span', 'data', data);
   if (note) dataCell.prepend(el('b', 'note', note));
-  item.append(el('span', 'time', clockTime(row.t)), el('span', 'id', row.id || '–'), el('span', 'name', row.type), dataCell);
+  item.append(
+    el('span', 'time', clockTime(row.t)),
+    el('span', 'id', row.id || '–'),
+    el('span', 'name', row.type),
+    dataCell,
+  );
   if (note) item.title = note;
   return item;
 }

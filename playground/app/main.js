@@ -104,7 +104,14 @@ function connect() {
   try {
     const source = session.start(options);
     timeline.note(`new session: ${describeOptions(options)}`);
-    onState({ state: source.state, previous: 'closed', reason: 'start', attempt: 0, delay: null, transport: source.transport });
+    onState({
+      state: source.state,
+      previous: 'closed',
+      reason: 'start',
+      attempt: 0,
+      delay: null,
+      transport: source.transport,
+    });
   } catch (error) {
     onError({ type: 'config', message: error.message });
   }

@@ -44,7 +44,11 @@ export class Timeline {
     for (let i = rows.length - 1; i >= 0; i--) {
       const row = rows[i];
       const item = el('li', `row badge-${row.badge}`);
-      item.append(el('span', 'time', clockTime(row.t)), el('span', `badge ${row.badge}`, row.badge), el('span', 'text', row.text));
+      item.append(
+        el('span', 'time', clockTime(row.t)),
+        el('span', `badge ${row.badge}`, row.badge),
+        el('span', 'text', row.text),
+      );
       item.title = row.text;
       fragment.append(item);
     }
@@ -79,5 +83,10 @@ export class Timeline {
 function stateColors() {
   const style = getComputedStyle(document.documentElement);
   const read = (name) => style.getPropertyValue(`--state-${name}`).trim();
-  return { connecting: read('connecting'), open: read('open'), reconnecting: read('reconnecting'), closed: read('closed') };
+  return {
+    connecting: read('connecting'),
+    open: read('open'),
+    reconnecting: read('reconnecting'),
+    closed: read('closed'),
+  };
 }

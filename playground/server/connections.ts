@@ -5,7 +5,14 @@
  */
 import type { FaultState } from './faults.js';
 import type { EventLog, LogEntry } from './log.js';
-import { formatEvent, formatHeartbeat, formatReset, formatRetry, MALFORMED_EVENT, MALFORMED_PREFIX } from './sse-format.js';
+import {
+  formatEvent,
+  formatHeartbeat,
+  formatReset,
+  formatRetry,
+  MALFORMED_EVENT,
+  MALFORMED_PREFIX,
+} from './sse-format.js';
 
 export type Endpoint = 'sse' | 'ws';
 

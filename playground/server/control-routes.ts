@@ -52,7 +52,12 @@ function stats(deps: ControlDeps): unknown {
 }
 
 /** Handles a control request; the caller has checked the path is in CONTROL_PATHS. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, pathname: string, deps: ControlDeps): Promise<void> {
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  deps: ControlDeps,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const route = `${method} ${pathname}`;
   switch (route) {

@@ -48,8 +48,14 @@ function parseDrip(value: unknown): DripConfig | null {
   if (value === true) return { ...DEFAULT_DRIP };
   if (!isRecord(value)) throw new PlanError('drip must be true, false or {chunkBytes, intervalMs}');
   return {
-    chunkBytes: value.chunkBytes === undefined ? DEFAULT_DRIP.chunkBytes : integer('drip.chunkBytes', value.chunkBytes, 1, 65_536),
-    intervalMs: value.intervalMs === undefined ? DEFAULT_DRIP.intervalMs : integer('drip.intervalMs', value.intervalMs, 0, 10_000),
+    chunkBytes:
+      value.chunkBytes === undefined
+        ? DEFAULT_DRIP.chunkBytes
+        : integer('drip.chunkBytes', value.chunkBytes, 1, 65_536),
+    intervalMs:
+      value.intervalMs === undefined
+        ? DEFAULT_DRIP.intervalMs
+        : integer('drip.intervalMs', value.intervalMs, 0, 10_000),
   };
 }
 

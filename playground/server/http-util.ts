@@ -82,7 +82,9 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 }
 
 /** Reads and parses a JSON body; failures come back as a message fit for a 400. */
-export async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+export async function readJson(
+  req: IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   const result = await readBody(req);
   if (!result.ok) return result;
   const text = result.body.toString('utf8');

@@ -35,7 +35,8 @@ export class EventLog {
   private readonly listeners = new Set<AppendListener>();
 
   constructor(capacity = 1000) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
   }
 
@@ -64,8 +65,15 @@ export class EventLog {
    */
   append(input: { event?: string; data: string; id?: number }): LogEntry {
     const seq = input.id ?? this.last + 1;
-    if (!Number.isSafeInteger(seq) || seq <= this.last) throw new RangeError(`id ${seq} must be an integer greater than ${this.last}`);
-    const entry: LogEntry = { id: String(seq), seq, data: input.data, t: Date.now(), ...(input.event ? { event: input.event } : {}) };
+    if (!Number.isSafeInteger(seq) || seq <= this.last)
+      throw new RangeError(`id ${seq} must be an integer greater than ${this.last}`);
+    const entry: LogEntry = {
+      id: String(seq),
+      seq,
+      data: input.data,
+      t: Date.now(),
+      ...(input.event ? { event: input.event } : {}),
+    };
     this.last = seq;
     this.items.push(entry);
     if (this.size > this.capacity) this.start++;

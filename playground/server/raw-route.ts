@@ -35,10 +35,12 @@ export function createRawRoute(): RawRoute {
     res.on('error', () => {});
     const params = url.searchParams;
     const status = Number(params.get('status') ?? '200');
-    if (!Number.isInteger(status) || status < 200 || status > 599) return sendJson(res, 400, { error: 'status must be 200-599' });
+    if (!Number.isInteger(status) || status < 200 || status > 599)
+      return sendJson(res, 400, { error: 'status must be 200-599' });
     const chunkParam = params.get('chunks');
     const offsets = chunkParam ? chunkParam.split(',').map(Number) : [];
-    if (offsets.some((n) => !Number.isInteger(n))) return sendJson(res, 400, { error: 'chunks must be integer byte offsets' });
+    if (offsets.some((n) => !Number.isInteger(n)))
+      return sendJson(res, 400, { error: 'chunks must be integer byte offsets' });
     const body = Buffer.from(params.get('b') ?? '', 'base64url');
     const type = params.get('type') ?? 'text/event-stream';
     const hold = params.get('hold') === '1';

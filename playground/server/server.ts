@@ -86,13 +86,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     applyCors(req, res);
     if (method === 'OPTIONS') return answerPreflight(req, res);
     const path = url.pathname;
-    if (path === '/events' && (method === 'GET' || method === 'POST')) return handleSse(req, res, url, { hub, faults, requests });
+    if (path === '/events' && (method === 'GET' || method === 'POST'))
+      return handleSse(req, res, url, { hub, faults, requests });
     if (path === '/publish' && method === 'POST') return handlePublish(req, res, log);
     if (CONTROL_PATHS.has(path)) return handleControl(req, res, path, control);
     if (path === '/raw' && (method === 'GET' || method === 'POST')) return raw.handle(req, res, url);
-    if (path === '/ws' || path === '/ws-raw') return sendJson(res, 426, { error: `use a WebSocket upgrade on ${path}` });
+    if (path === '/ws' || path === '/ws-raw')
+      return sendJson(res, 426, { error: `use a WebSocket upgrade on ${path}` });
     if ((method === 'GET' || method === 'HEAD') && (await serveStatic(req, res, root))) return;
-    if (path === '/events' || path === '/publish' || path === '/raw') return sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
+    if (path === '/events' || path === '/publish' || path === '/raw')
+      return sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
     sendJson(res, 404, { error: `no route for ${method} ${path}` });
   }
 

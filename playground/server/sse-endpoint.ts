@@ -14,7 +14,12 @@ export interface StreamContext {
 
 const ignore = (): void => {};
 
-export async function handleSse(req: IncomingMessage, res: ServerResponse, url: URL, ctx: StreamContext): Promise<void> {
+export async function handleSse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: StreamContext,
+): Promise<void> {
   // A client vanishing mid-write must never take the server down.
   req.on('error', ignore);
   res.on('error', ignore);

@@ -8,7 +8,8 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendText } from './http-util.js';
 
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:";
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:";
 
 /** The repository root (this file lives in playground/server/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -35,7 +35,8 @@ function parse(url: URL): Pieces | string {
   const offsets = frameParam ? frameParam.split(',').map(Number) : [];
   if (offsets.some((n) => !Number.isInteger(n))) return 'frames must be integer offsets';
   const closeCode = Number(params.get('close') ?? '1000');
-  if (!Number.isInteger(closeCode) || !sendableClose(closeCode)) return 'close must be a close code an endpoint may send';
+  if (!Number.isInteger(closeCode) || !sendableClose(closeCode))
+    return 'close must be a close code an endpoint may send';
   const bytes = Buffer.from(params.get('b') ?? '', 'base64url');
   const binary = params.get('binary') === '1';
   const hold = params.get('hold') === '1';
@@ -58,12 +59,12 @@ function refuse(socket: Duplex, status: number, message: string): void {
   const body = `${message}\n`;
   socket.once('finish', () => socket.destroy());
   socket.end(
-    [
+    `${[
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`,
       'Connection: close',
       'Content-Type: text/plain; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
-    ].join('\r\n') + `\r\n\r\n${body}`,
+    ].join('\r\n')}\r\n\r\n${body}`,
   );
 }
 

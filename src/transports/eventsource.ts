@@ -79,7 +79,9 @@ export const eventSourceTransport =
       close();
       // event-source-polyfill reports the HTTP status; native EventSource never does.
       const { status } = event as Event & { status?: unknown };
-      sink.fail(typeof status === 'number' ? httpFailure(status, event) : { cause: event, message: 'connection failed' });
+      sink.fail(
+        typeof status === 'number' ? httpFailure(status, event) : { cause: event, message: 'connection failed' },
+      );
     };
 
     const transport: Transport = {

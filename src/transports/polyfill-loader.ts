@@ -9,5 +9,7 @@ export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
   Promise.all([import('event-source-polyfill'), import('./polyfill')]).then(([module, { configuredPolyfill }]) => {
     // CommonJS interop: the named export, or the one on the default export.
     const exports = module as unknown as { EventSourcePolyfill?: unknown; default?: { EventSourcePolyfill?: unknown } };
-    return configuredPolyfill((exports.EventSourcePolyfill ?? exports.default?.EventSourcePolyfill) as PolyfillConstructor);
+    return configuredPolyfill(
+      (exports.EventSourcePolyfill ?? exports.default?.EventSourcePolyfill) as PolyfillConstructor,
+    );
   });

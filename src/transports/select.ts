@@ -51,7 +51,10 @@ const loadEventSourcePolyfill = once(loadPolyfill);
 /** The factory for `name`: at once for native, after its module loaded for the others. */
 export function loadTransport(name: TransportName, settings: Settings): TransportFactory | Promise<TransportFactory> {
   if (name === 'native') {
-    return eventSourceTransport(name, (nativeEventSource(settings) ?? noEventSource()) as unknown as EventSourceLikeConstructor);
+    return eventSourceTransport(
+      name,
+      (nativeEventSource(settings) ?? noEventSource()) as unknown as EventSourceLikeConstructor,
+    );
   }
   if (name === 'fetch') return loadFetch().then((module) => module.fetchTransport(settings.fetch));
   if (name === 'websocket') return loadWebSocket().then((module) => module.websocketTransport(settings.WebSocket));

@@ -71,7 +71,7 @@ export const websocketTransport =
         closeCode: code,
         fatal,
         cause: fatal ? event : (error ?? event),
-        message: `closed ${fatal ? 'by server ' : ''}with code ${code}${reason ? ': ' + reason : ''}`,
+        message: `closed ${fatal ? 'by server ' : ''}with code ${code}${reason ? `: ${reason}` : ''}`,
       });
     };
     return transport;

@@ -13,7 +13,8 @@ import type { SoakWindow, Status } from './support/soak-page';
 // moment a fault fires also waits for the client to have recovered from the previous one).
 
 const TOTAL = Number(process.env.SOAK_EVENTS ?? 10_000);
-const SEED = process.env.SOAK_SEED !== undefined ? Number(process.env.SOAK_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+const SEED =
+  process.env.SOAK_SEED !== undefined ? Number(process.env.SOAK_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
 const TRANSPORTS = ['native', 'polyfill', 'fetch', 'websocket'] as const;
 type Transport = (typeof TRANSPORTS)[number];
 type FaultKind = 'drop' | 'stall' | 'status' | 'restart';
@@ -73,11 +74,25 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  if (rows.length > 0) console.log(formatTable(rows) + `\nseed ${SEED}; whole file ${((Date.now() - fileStarted) / 1000).toFixed(1)} s`);
+  if (rows.length > 0)
+    console.log(`${formatTable(rows)}\nseed ${SEED}; whole file ${((Date.now() - fileStarted) / 1000).toFixed(1)} s`);
 });
 
 function formatTable(all: Row[]): string {
-  const head = ['transport', 'sent', 'received', 'lost', 'dup', 'ooo', 'drop', 'stall', '5xx', 'restart', 'reconnects', 'elapsed s'];
+  const head = [
+    'transport',
+    'sent',
+    'received',
+    'lost',
+    'dup',
+    'ooo',
+    'drop',
+    'stall',
+    '5xx',
+    'restart',
+    'reconnects',
+    'elapsed s',
+  ];
   const body = all.map((r) => [
     r.transport,
     r.sent,
@@ -94,8 +109,14 @@ function formatTable(all: Row[]): string {
   ]);
   const cells = [head, ...body].map((row) => row.map(String));
   const widths = head.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return ['chaos soak tally', line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const line = (row: string[]): string =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [
+    'chaos soak tally',
+    line(cells[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }
 
 /** POST with retries: the listener may be down for a restart, or a pooled socket may have been cut. */
@@ -221,7 +242,12 @@ async function soakOne(transport: Transport, index: number): Promise<void> {
         break;
       }
     }
-    const fault: Fault = { label: `#${faults.length + 1} ${label} after n=${sent}`, kind, sentAt: sent, t: Date.now() - started };
+    const fault: Fault = {
+      label: `#${faults.length + 1} ${label} after n=${sent}`,
+      kind,
+      sentAt: sent,
+      t: Date.now() - started,
+    };
     faults.push(fault);
     byKind[kind]++;
     await page.evaluate(([i, l]) => (window as unknown as SoakWindow).soak.setFault(i, l), [id, fault.label] as const);
@@ -265,7 +291,10 @@ async function soakOne(transport: Transport, index: number): Promise<void> {
   }
   await sleep(500);
   const elapsedS = (Date.now() - started) / 1000;
-  const tally = await page.evaluate(([i, s]) => (window as unknown as SoakWindow).soak.tally(i, s), [id, sent] as const);
+  const tally = await page.evaluate(([i, s]) => (window as unknown as SoakWindow).soak.tally(i, s), [
+    id,
+    sent,
+  ] as const);
   await page.evaluate((i) => (window as unknown as SoakWindow).soak.call(i, 'close'), id);
   await page.close();
 
@@ -293,7 +322,10 @@ async function soakOne(transport: Transport, index: number): Promise<void> {
     `seed ${SEED} (transport seed ${seed}), transport ${transport}`,
     `first anomalies: ${tally.anomalies
       .slice(0, 15)
-      .map((a) => `[${a.kind} expected ${a.expected} got ${a.got}, ${a.msSinceFault} ms after "${a.fault}", state ${a.state}]`)
+      .map(
+        (a) =>
+          `[${a.kind} expected ${a.expected} got ${a.got}, ${a.msSinceFault} ms after "${a.fault}", state ${a.state}]`,
+      )
       .join(' ')}`,
     `first lost: ${tally.firstLost.map(([from, to]) => `${from === to ? from : `${from}–${to}`} (after "${faultNear(from)}")`).join(', ')}`,
     `final state ${tally.state}, errors ${JSON.stringify(tally.errors)}`,
@@ -320,10 +352,15 @@ describe(`chaos soak: ${TOTAL} events per transport under seeded random faults`,
   // (src/transports/polyfill.ts). This keeps all four transports honest about it.
   it('no uncaught error or unhandled rejection in the page on any transport', () => {
     const summary = Object.fromEntries(
-      Object.entries(pageErrorsBy).map(([transport, errors]) => [transport, { count: errors.length, first: errors.slice(0, 3) }]),
+      Object.entries(pageErrorsBy).map(([transport, errors]) => [
+        transport,
+        { count: errors.length, first: errors.slice(0, 3) },
+      ]),
     );
     // Over the transports that ran (all four, unless a -t filter picked some).
     expect(Object.keys(summary).length).toBeGreaterThan(0);
-    expect(summary).toEqual(Object.fromEntries(Object.keys(summary).map((transport) => [transport, { count: 0, first: [] }])));
+    expect(summary).toEqual(
+      Object.fromEntries(Object.keys(summary).map((transport) => [transport, { count: 0, first: [] }])),
+    );
   });
 });

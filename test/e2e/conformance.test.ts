@@ -89,7 +89,12 @@ const RAW_CASES: RawCase[] = [
     events: [ev(''), ev(''), ev(''), ev('\n')],
     reconnectId: '',
   },
-  { name: 'only the first colon separates field and value', body: 'data: a: b:c\n\n', events: [ev('a: b:c')], reconnectId: '' },
+  {
+    name: 'only the first colon separates field and value',
+    body: 'data: a: b:c\n\n',
+    events: [ev('a: b:c')],
+    reconnectId: '',
+  },
   {
     name: 'comments are ignored, a block of comments dispatches nothing',
     body: ': comment\ndata: x\n:\n: another\n\n: only a comment\n\n',
@@ -183,7 +188,10 @@ const RAW_CASES: RawCase[] = [
         reconnectId: '1',
       },
       fetch: { why: 'eventsource-parser 3.1.1 drops a block without data, its id included', reconnectId: '1' },
-      websocket: { why: 'the same parser as fetch: eventsource-parser 3.1.1 drops a block without data, its id included', reconnectId: '1' },
+      websocket: {
+        why: 'the same parser as fetch: eventsource-parser 3.1.1 drops a block without data, its id included',
+        reconnectId: '1',
+      },
     },
   },
 
@@ -205,7 +213,12 @@ const RAW_CASES: RawCase[] = [
   // ---- line ends and chunks --------------------------------------------------------------------------
   { name: 'LF line ends', body: LF_BODY, events: [ev('a\nb'), ev('c', '7')], reconnectId: '7' },
   { name: 'CR line ends', body: LF_BODY.replaceAll('\n', '\r'), events: [ev('a\nb'), ev('c', '7')], reconnectId: '7' },
-  { name: 'CRLF line ends', body: LF_BODY.replaceAll('\n', '\r\n'), events: [ev('a\nb'), ev('c', '7')], reconnectId: '7' },
+  {
+    name: 'CRLF line ends',
+    body: LF_BODY.replaceAll('\n', '\r\n'),
+    events: [ev('a\nb'), ev('c', '7')],
+    reconnectId: '7',
+  },
   {
     name: 'mixed line ends (CRLF, CR, LF in one stream)',
     body: 'data: a\r\ndata: b\rdata: c\n\r\nid: 2\rdata: d\r\r',
@@ -242,7 +255,12 @@ const RAW_CASES: RawCase[] = [
   },
 
   // ---- BOM and UTF-8 ---------------------------------------------------------------------------------
-  { name: 'a BOM at the start of the stream is ignored', body: '\uFEFFdata: bom\n\n', events: [ev('bom')], reconnectId: '' },
+  {
+    name: 'a BOM at the start of the stream is ignored',
+    body: '\uFEFFdata: bom\n\n',
+    events: [ev('bom')],
+    reconnectId: '',
+  },
   {
     name: 'a BOM split across chunks is still ignored',
     body: '\uFEFFdata: bom\n\n',
@@ -283,7 +301,13 @@ const RAW_CASES: RawCase[] = [
   },
   {
     name: 'invalid UTF-8 decodes to U+FFFD',
-    body: Buffer.concat([Buffer.from('data: a'), Buffer.from([0xff]), Buffer.from('b'), Buffer.from([0xc3]), Buffer.from('\n\n')]),
+    body: Buffer.concat([
+      Buffer.from('data: a'),
+      Buffer.from([0xff]),
+      Buffer.from('b'),
+      Buffer.from([0xc3]),
+      Buffer.from('\n\n'),
+    ]),
     events: [ev('a\uFFFDb\uFFFD')],
     reconnectId: '',
   },
@@ -306,7 +330,8 @@ const tagOf = (url: string): string | null => new URL(url).searchParams.get('tag
 const requestsFor = (tag: string): PageRequest[] => h.pageRequests.filter((r) => tagOf(r.url) === tag);
 const seen = (snapshot: Snapshot): Seen[] =>
   snapshot.events.map((e) => ({ type: e.type, data: String(e.data), lastEventId: e.lastEventId }));
-const firstFailure = (snapshot: Snapshot) => snapshot.changes.find((c) => c.state === 'reconnecting' || c.state === 'closed');
+const firstFailure = (snapshot: Snapshot) =>
+  snapshot.changes.find((c) => c.state === 'reconnecting' || c.state === 'closed');
 
 function rawUrl(tag: string, body: string | Buffer, extra: Record<string, string> = {}): string {
   const bytes = Buffer.from(body);
@@ -335,10 +360,18 @@ function charOffsets(bytes: Buffer, byteOffsets: number[]): number[] {
 function sentId(request: PageRequest): { query: string; header: string | undefined } {
   const header = request.headers['last-event-id'];
   // Header values travel as bytes: the SDK sends the id as UTF-8, which Chromium reports as Latin-1.
-  return { query: new URL(request.url).searchParams.get('lastEventId') ?? '', header: header && Buffer.from(header, 'latin1').toString('utf8') };
+  return {
+    query: new URL(request.url).searchParams.get('lastEventId') ?? '',
+    header: header && Buffer.from(header, 'latin1').toString('utf8'),
+  };
 }
 
-async function create(transport: Transport, url: string, names: string[], extra: Record<string, unknown> = {}): Promise<number> {
+async function create(
+  transport: Transport,
+  url: string,
+  names: string[],
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const ws = `${h.server.url.replace('http', 'ws')}/ws?tag=${tagOf(`http://x${url}`) ?? ''}`;
   return h.create(
     url,
@@ -358,7 +391,12 @@ async function create(transport: Transport, url: string, names: string[], extra:
  * `messages`: text messages (split at the case's offsets that fall between characters) or binary ones
  * (split at exactly its byte offsets).
  */
-async function runRawCase(transport: Transport, c: RawCase, spec: boolean, messages: 'text' | 'binary' = 'text'): Promise<void> {
+async function runRawCase(
+  transport: Transport,
+  c: RawCase,
+  spec: boolean,
+  messages: 'text' | 'binary' = 'text',
+): Promise<void> {
   const tag = `raw${nextTag++}`;
   const bytes = Buffer.from(c.body);
   const chunks = c.chunks === 'every' ? Array.from({ length: bytes.length - 1 }, (_, i) => i + 1) : c.chunks;
@@ -366,21 +404,32 @@ async function runRawCase(transport: Transport, c: RawCase, spec: boolean, messa
   const url = rawUrl(tag, bytes, { ...(chunks ? { chunks: chunks.join(',') } : {}), ...hold });
   const onWebSocket = transport === 'websocket';
   const frames = chunks && (messages === 'binary' ? chunks : charOffsets(bytes, chunks));
-  const framing: Record<string, string> = { ...(frames ? { frames: frames.join(',') } : {}), ...(messages === 'binary' ? { binary: '1' } : {}) };
+  const framing: Record<string, string> = {
+    ...(frames ? { frames: frames.join(',') } : {}),
+    ...(messages === 'binary' ? { binary: '1' } : {}),
+  };
   const websocket = { url: wsRawUrl(tag, bytes, { ...framing, ...hold }) };
   const differs = spec ? undefined : c.differs?.[transport];
   const expected: Outcome = { events: differs?.events ?? c.events, reconnectId: differs?.reconnectId ?? c.reconnectId };
   const id = await create(transport, url, c.names ?? ['message'], onWebSocket ? { websocket } : {});
 
   if (c.hold) {
-    const snapshot = await until(`${expected.events.length} event(s) on the held stream`, () => h.snapshot(id), (s) => s.events.length >= expected.events.length);
+    const snapshot = await until(
+      `${expected.events.length} event(s) on the held stream`,
+      () => h.snapshot(id),
+      (s) => s.events.length >= expected.events.length,
+    );
     expect(seen(snapshot), 'events while the stream is still open').toEqual(expected.events);
     expect(snapshot.state, 'the held stream stays open').toBe('open');
     return;
   }
 
   // One pass: everything up to the first failure (the end of the response), then the reconnect.
-  const snapshot = await until('the end of the response (first failure)', () => h.snapshot(id), (s) => firstFailure(s) !== undefined);
+  const snapshot = await until(
+    'the end of the response (first failure)',
+    () => h.snapshot(id),
+    (s) => firstFailure(s) !== undefined,
+  );
   const end = firstFailure(snapshot)!;
   expect(end, 'the stream ends, and the source reconnects').toMatchObject({ state: 'reconnecting' });
   const firstPass = snapshot.events.filter((e) => e.t <= end.t);
@@ -392,17 +441,24 @@ async function runRawCase(transport: Transport, c: RawCase, spec: boolean, messa
   expect(end.delay, `first reconnect delay (${seesRetry ? 'retry: applies' : 'retry: is not visible'})`).toBe(delay);
   // A WebSocket the server closes cleanly is a drop, like a network failure (README, WebSocket fallback).
   expect(end.reason, 'why the pass ended').toBe(transport === 'fetch' ? 'ended' : 'network');
-  if (onWebSocket) expect(snapshot.errors[0], 'the close, as an error').toMatchObject({ type: 'network', closeCode: 1000 });
+  if (onWebSocket)
+    expect(snapshot.errors[0], 'the close, as an error').toMatchObject({ type: 'network', closeCode: 1000 });
 
   // The reconnect must reach the server: a request that cannot even be made shows up as failures
   // without requests (waiting for a third failure leaves the request log time to catch up).
   await until(
     'the reconnect request, or two more failures',
-    async () => ({ requests: requestsFor(tag).length, failures: (await h.snapshot(id)).changes.filter((c) => c.state === 'reconnecting').length }),
+    async () => ({
+      requests: requestsFor(tag).length,
+      failures: (await h.snapshot(id)).changes.filter((c) => c.state === 'reconnecting').length,
+    }),
     (x) => x.requests >= 2 || x.failures >= 3,
   );
   const requests = requestsFor(tag);
-  expect(requests.length, `the reconnect reached the server (errors: ${JSON.stringify((await h.snapshot(id)).errors.map((e) => e.message))})`).toBeGreaterThanOrEqual(2);
+  expect(
+    requests.length,
+    `the reconnect reached the server (errors: ${JSON.stringify((await h.snapshot(id)).errors.map((e) => e.message))})`,
+  ).toBeGreaterThanOrEqual(2);
   const resumed = sentId(requests[1]!);
   expect(resumed.query, 'lastEventId query parameter of the reconnect').toBe(expected.reconnectId);
   // Native EventSource and WebSocket cannot set headers; polyfill and fetch send Last-Event-ID when there is an id.
@@ -416,7 +472,10 @@ async function runRawCase(transport: Transport, c: RawCase, spec: boolean, messa
       () => h.server.requests.filter((r) => tagOf(`http://x${r.url}`) === tag),
       (r) => r.length >= 2,
     );
-    expect(upgrades.slice(0, 2).map((r) => [r.endpoint, r.status, r.lastEventId]), 'upgrades the server recorded').toEqual([
+    expect(
+      upgrades.slice(0, 2).map((r) => [r.endpoint, r.status, r.lastEventId]),
+      'upgrades the server recorded',
+    ).toEqual([
       ['ws', 101, null],
       ['ws', 101, expected.reconnectId || null],
     ]);
@@ -439,23 +498,45 @@ describe.each(SSE_TRANSPORTS)('%s: an unknown field named heartbeatTimeout (held
   // field and arms its own watchdog with it (at least 1000 ms), which the SDK had pushed to its maximum:
   // a quiet stream then fails after about 1–2 s and the SDK reconnects. Asserted as such for polyfill.
   const obeysSpec = transport !== 'polyfill';
-  it(obeysSpec ? 'is ignored: the stream stays open for 3 s' : 'differs: the polyfill arms its own watchdog and drops the quiet stream', async () => {
-    const tag = `hbt${nextTag++}`;
-    const id = await create(transport, rawUrl(tag, 'heartbeatTimeout: 1000\ndata: x\n\n', { hold: '1' }), ['message']);
-    await until('the event', () => h.snapshot(id), (s) => s.events.length >= 1);
-    if (obeysSpec) {
-      // A bounded wait to show that nothing happens on a quiet, open stream.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const s = await h.snapshot(id);
-      expect(s.changes.map((c) => [c.state, c.reason]), 'state changes after 3 s').toEqual([['open', 'open']]);
-    } else {
-      const s = await until('the polyfill watchdog failure', () => h.snapshot(id), (x) => x.state === 'reconnecting', 10_000);
-      expect(s.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
-        ['open', 'open'],
-        ['reconnecting', 'network'],
+  it(
+    obeysSpec
+      ? 'is ignored: the stream stays open for 3 s'
+      : 'differs: the polyfill arms its own watchdog and drops the quiet stream',
+    async () => {
+      const tag = `hbt${nextTag++}`;
+      const id = await create(transport, rawUrl(tag, 'heartbeatTimeout: 1000\ndata: x\n\n', { hold: '1' }), [
+        'message',
       ]);
-    }
-  });
+      await until(
+        'the event',
+        () => h.snapshot(id),
+        (s) => s.events.length >= 1,
+      );
+      if (obeysSpec) {
+        // A bounded wait to show that nothing happens on a quiet, open stream.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        const s = await h.snapshot(id);
+        expect(
+          s.changes.map((c) => [c.state, c.reason]),
+          'state changes after 3 s',
+        ).toEqual([['open', 'open']]);
+      } else {
+        const s = await until(
+          'the polyfill watchdog failure',
+          () => h.snapshot(id),
+          (x) => x.state === 'reconnecting',
+          10_000,
+        );
+        expect(
+          s.changes.map((c) => [c.state, c.reason]),
+          'state changes',
+        ).toEqual([
+          ['open', 'open'],
+          ['reconnecting', 'network'],
+        ]);
+      }
+    },
+  );
 });
 
 describe('websocket: parsing and resume from raw text (/ws-raw)', () => {
@@ -472,29 +553,48 @@ describe('websocket: parsing and resume from raw text (/ws-raw)', () => {
 
   it.each([
     ['text messages, the BOM alone in the first', { frames: '1' }],
-    ['binary messages of one byte each', { frames: Array.from({ length: 13 }, (_, i) => i + 1).join(','), binary: '1' }],
-  ])('every connection starts a new stream: its leading BOM is ignored on the reconnects too (%s)', async (_, split) => {
-    const tag = `wsbom${nextTag++}`;
-    const body = '\uFEFFdata: bom\n\n';
-    const websocket = { url: wsRawUrl(tag, body, split) };
-    const id = await create('websocket', rawUrl(tag, body), ['message'], { websocket });
-    // Three connections, each sending the same text: one event per connection (a BOM left in would
-    // make `\uFEFFdata` an unknown field and drop the event).
-    const s = await until('three connections', () => h.snapshot(id), (x) => x.changes.filter((c) => c.state === 'open').length >= 3);
-    const ends = s.changes.filter((c) => c.state === 'reconnecting').map((c) => c.t);
-    expect(ends.length, 'passes that ended').toBeGreaterThanOrEqual(2);
-    const perPass = [0, 1].map((pass) => s.events.filter((e) => e.t <= ends[pass]! && (pass === 0 || e.t > ends[pass - 1]!)).length);
-    expect(perPass, 'events in the first and the second pass').toEqual([1, 1]);
-    expect(seen(s).slice(0, 2), 'events').toEqual([ev('bom'), ev('bom')]);
-  });
+    [
+      'binary messages of one byte each',
+      { frames: Array.from({ length: 13 }, (_, i) => i + 1).join(','), binary: '1' },
+    ],
+  ])(
+    'every connection starts a new stream: its leading BOM is ignored on the reconnects too (%s)',
+    async (_, split) => {
+      const tag = `wsbom${nextTag++}`;
+      const body = '\uFEFFdata: bom\n\n';
+      const websocket = { url: wsRawUrl(tag, body, split) };
+      const id = await create('websocket', rawUrl(tag, body), ['message'], { websocket });
+      // Three connections, each sending the same text: one event per connection (a BOM left in would
+      // make `\uFEFFdata` an unknown field and drop the event).
+      const s = await until(
+        'three connections',
+        () => h.snapshot(id),
+        (x) => x.changes.filter((c) => c.state === 'open').length >= 3,
+      );
+      const ends = s.changes.filter((c) => c.state === 'reconnecting').map((c) => c.t);
+      expect(ends.length, 'passes that ended').toBeGreaterThanOrEqual(2);
+      const perPass = [0, 1].map(
+        (pass) => s.events.filter((e) => e.t <= ends[pass]! && (pass === 0 || e.t > ends[pass - 1]!)).length,
+      );
+      expect(perPass, 'events in the first and the second pass').toEqual([1, 1]);
+      expect(seen(s).slice(0, 2), 'events').toEqual([ev('bom'), ev('bom')]);
+    },
+  );
 
   it('a close with an application code (4000–4999) after the events stops the source, with the code on the error', async () => {
     const tag = `wsclose${nextTag++}`;
     const websocket = { url: wsRawUrl(tag, 'id: 1\ndata: a\n\ndata: b\n\n', { close: '4001' }) };
     const id = await create('websocket', `/events?tag=${tag}`, ['message'], { websocket });
-    const s = await until('closed', () => h.snapshot(id), (x) => x.state === 'closed');
+    const s = await until(
+      'closed',
+      () => h.snapshot(id),
+      (x) => x.state === 'closed',
+    );
     expect(seen(s), 'the events sent before the close').toEqual([ev('a', '1'), ev('b', '1')]);
-    expect(s.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
+    expect(
+      s.changes.map((c) => [c.state, c.reason]),
+      'state changes',
+    ).toEqual([
       ['open', 'open'],
       ['closed', 'fatal'],
     ]);
@@ -511,15 +611,26 @@ interface StatusCase {
   name: string;
   query: Record<string, string>;
   /** What a transport that sees statuses must do; native always sees a plain failure and reconnects. */
-  visible: { kind: 'stops'; reason: '204' | 'fatal'; errorStatus?: number } | { kind: 'retries'; errorStatus: number } | { kind: 'opens' };
+  visible:
+    | { kind: 'stops'; reason: '204' | 'fatal'; errorStatus?: number }
+    | { kind: 'retries'; errorStatus: number }
+    | { kind: 'opens' };
 }
 
 const STATUS_CASES: StatusCase[] = [
   { name: '204 No Content stops reconnecting', query: { status: '204' }, visible: { kind: 'stops', reason: '204' } },
   { name: '500 is retried', query: { status: '500' }, visible: { kind: 'retries', errorStatus: 500 } },
   { name: '503 is retried', query: { status: '503' }, visible: { kind: 'retries', errorStatus: 503 } },
-  { name: '401 stops, with the status on the error', query: { status: '401' }, visible: { kind: 'stops', reason: 'fatal', errorStatus: 401 } },
-  { name: '404 stops, with the status on the error', query: { status: '404' }, visible: { kind: 'stops', reason: 'fatal', errorStatus: 404 } },
+  {
+    name: '401 stops, with the status on the error',
+    query: { status: '401' },
+    visible: { kind: 'stops', reason: 'fatal', errorStatus: 401 },
+  },
+  {
+    name: '404 stops, with the status on the error',
+    query: { status: '404' },
+    visible: { kind: 'stops', reason: 'fatal', errorStatus: 404 },
+  },
   {
     name: '200 with text/plain fails the connection for good',
     query: { type: 'text/plain' },
@@ -530,8 +641,16 @@ const STATUS_CASES: StatusCase[] = [
     query: { type: 'none' },
     visible: { kind: 'stops', reason: 'fatal', errorStatus: 200 },
   },
-  { name: 'text/event-stream with parameters is accepted', query: { type: 'text/event-stream; charset=utf-8' }, visible: { kind: 'opens' } },
-  { name: 'the MIME type is matched case-insensitively', query: { type: 'Text/Event-Stream' }, visible: { kind: 'opens' } },
+  {
+    name: 'text/event-stream with parameters is accepted',
+    query: { type: 'text/event-stream; charset=utf-8' },
+    visible: { kind: 'opens' },
+  },
+  {
+    name: 'the MIME type is matched case-insensitively',
+    query: { type: 'Text/Event-Stream' },
+    visible: { kind: 'opens' },
+  },
 ];
 
 describe.each(SSE_TRANSPORTS)('%s: HTTP status and Content-Type (/raw)', (transport) => {
@@ -552,29 +671,51 @@ describe.each(SSE_TRANSPORTS)('%s: HTTP status and Content-Type (/raw)', (transp
     for (const { c, tag, id } of runs) {
       const label = `${c.name} (${transport})`;
       if (c.visible.kind === 'opens') {
-        const s = await until(`${label}: open and the event`, () => h.snapshot(id), (x) => x.events.length >= 1);
+        const s = await until(
+          `${label}: open and the event`,
+          () => h.snapshot(id),
+          (x) => x.events.length >= 1,
+        );
         expect(s.changes[0], label).toMatchObject({ state: 'open', reason: 'open' });
         expect(seen(s)[0], label).toEqual(ev('x'));
         continue;
       }
       if (!canSee || c.visible.kind === 'retries') {
         // Retried: a second request comes, after a reconnecting state with the SDK's delay.
-        await until(`${label}: a second request`, () => requestsFor(tag), (r) => r.length >= 2);
+        await until(
+          `${label}: a second request`,
+          () => requestsFor(tag),
+          (r) => r.length >= 2,
+        );
         const s = await h.snapshot(id);
         const reason = canSee ? 'http' : 'network';
-        expect(s.changes[0], `${label}: first state change`).toMatchObject({ state: 'reconnecting', reason, delay: INITIAL_DELAY });
+        expect(s.changes[0], `${label}: first state change`).toMatchObject({
+          state: 'reconnecting',
+          reason,
+          delay: INITIAL_DELAY,
+        });
         expect(s.errors[0], `${label}: the error`).toMatchObject(
-          canSee && c.visible.kind === 'retries' ? { type: 'http', status: c.visible.errorStatus } : { type: 'network' },
+          canSee && c.visible.kind === 'retries'
+            ? { type: 'http', status: c.visible.errorStatus }
+            : { type: 'network' },
         );
         if (!canSee) expect(s.errors[0]?.status, `${label}: native never sees a status`).toBeUndefined();
         continue;
       }
-      const s = await until(`${label}: closed`, () => h.snapshot(id), (x) => x.state === 'closed');
-      expect(s.changes, `${label}: state changes`).toEqual([expect.objectContaining({ state: 'closed', reason: c.visible.reason })]);
+      const s = await until(
+        `${label}: closed`,
+        () => h.snapshot(id),
+        (x) => x.state === 'closed',
+      );
+      expect(s.changes, `${label}: state changes`).toEqual([
+        expect.objectContaining({ state: 'closed', reason: c.visible.reason }),
+      ]);
       if (c.visible.errorStatus === undefined) {
         expect(s.errors, `${label}: a 204 is a request to stop, not an error`).toEqual([]);
       } else {
-        expect(s.errors, `${label}: errors`).toEqual([expect.objectContaining({ type: 'http', status: c.visible.errorStatus })]);
+        expect(s.errors, `${label}: errors`).toEqual([
+          expect.objectContaining({ type: 'http', status: c.visible.errorStatus }),
+        ]);
       }
       stopped.push({ tag, count: requestsFor(tag).length, name: c.name });
     }
@@ -596,13 +737,25 @@ describe('websocket: HTTP statuses on the /ws handshake', () => {
     h.server.faults.apply({ status: { code, count: 1 } });
     const tag = `ws-status${nextTag++}`;
     const id = await create('websocket', `/events?tag=${tag}`, ['message']);
-    const s = await until('open after the refused upgrade', () => h.snapshot(id), (x) => x.state === 'open');
-    expect(s.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
+    const s = await until(
+      'open after the refused upgrade',
+      () => h.snapshot(id),
+      (x) => x.state === 'open',
+    );
+    expect(
+      s.changes.map((c) => [c.state, c.reason]),
+      'state changes',
+    ).toEqual([
       ['reconnecting', 'network'],
       ['open', 'open'],
     ]);
-    expect(s.errors.map((e) => [e.type, e.status]), 'errors (no status visible)').toEqual([['network', undefined]]);
-    const refused = h.server.requests.filter((r) => tagOf(`http://x${r.url}`) === tag).map((r) => [r.endpoint, r.status]);
+    expect(
+      s.errors.map((e) => [e.type, e.status]),
+      'errors (no status visible)',
+    ).toEqual([['network', undefined]]);
+    const refused = h.server.requests
+      .filter((r) => tagOf(`http://x${r.url}`) === tag)
+      .map((r) => [r.endpoint, r.status]);
     expect(refused, 'handshakes the server saw').toEqual([
       ['ws', code],
       ['ws', 101],
@@ -620,7 +773,11 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
   it('types, multi-line and empty data, leading spaces, UTF-8, ids kept by id-less events, comments ignored', async () => {
     const tag = `pub${nextTag++}`;
     const id = await create(transport, `/events?tag=${tag}`, ['message', 'custom', 'heartbeat']);
-    await until('open', () => h.snapshot(id), (s) => s.state === 'open');
+    await until(
+      'open',
+      () => h.snapshot(id),
+      (s) => s.state === 'open',
+    );
     const published = [
       { data: 'plain' },
       { event: 'custom', data: 'typed' },
@@ -644,7 +801,11 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
       ev('id: 99', ids[7]!),
     ];
     const notHeartbeat = (s: Snapshot) => seen(s).filter((e) => e.type !== 'heartbeat');
-    await until('all published events', () => h.snapshot(id), (s) => notHeartbeat(s).length >= wanted.length);
+    await until(
+      'all published events',
+      () => h.snapshot(id),
+      (s) => notHeartbeat(s).length >= wanted.length,
+    );
     // The server's heartbeat (a comment, then an id-less 'heartbeat' event) comes every second: the
     // comment dispatches nothing, and the id-less event carries the last id seen.
     const last = ids.at(-1)!;
@@ -655,14 +816,21 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
     );
     expect(notHeartbeat(s), 'published events, in order').toEqual(wanted);
     const heartbeats = seen(s).filter((e) => e.type === 'heartbeat');
-    expect(heartbeats.every((e) => /^\d+$/.test(e.data)), `heartbeat data: ${JSON.stringify(heartbeats)}`).toBe(true);
+    expect(
+      heartbeats.every((e) => /^\d+$/.test(e.data)),
+      `heartbeat data: ${JSON.stringify(heartbeats)}`,
+    ).toBe(true);
     expect(s.errors, 'no errors').toEqual([]);
   });
 
   it('malformed lines around every event (unknown fields, an id with NUL, retry: abc, comments) are ignored', async () => {
     const tag = `mal${nextTag++}`;
     const id = await create(transport, `/events?tag=${tag}`, ['message', 'malformed']);
-    await until('open', () => h.snapshot(id), (s) => s.state === 'open');
+    await until(
+      'open',
+      () => h.snapshot(id),
+      (s) => s.state === 'open',
+    );
     h.server.faults.apply({ malformed: true });
     const ids = [1, 2, 3, 4, 5, 6].map((n) => h.server.publish({ data: `m${n}` }));
     // Every third event the server also sends an id-less 'malformed' event first: it keeps the previous id.
@@ -676,7 +844,11 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
       ev('{not json', ids[4]!, 'malformed'),
       ev('m6', ids[5]!),
     ];
-    const s = await until('the published events', () => h.snapshot(id), (x) => x.events.length >= wanted.length);
+    const s = await until(
+      'the published events',
+      () => h.snapshot(id),
+      (x) => x.events.length >= wanted.length,
+    );
     expect(seen(s), 'events').toEqual(wanted);
     expect(s.errors, 'no errors').toEqual([]);
 
@@ -684,50 +856,98 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
     // saw the server's `retry: 250`; native and polyfill never see retry and keep the SDK's delay.
     h.server.faults.apply({ malformed: false });
     await h.faults({ drop: true });
-    const after = await until('the reconnect after a drop', () => h.snapshot(id), (x) => x.changes.some((c) => c.state === 'reconnecting'));
+    const after = await until(
+      'the reconnect after a drop',
+      () => h.snapshot(id),
+      (x) => x.changes.some((c) => c.state === 'reconnecting'),
+    );
     const reconnecting = after.changes.find((c) => c.state === 'reconnecting')!;
-    expect(reconnecting.delay, 'first reconnect delay').toBe(transport === 'fetch' || transport === 'websocket' ? 250 : INITIAL_DELAY);
+    expect(reconnecting.delay, 'first reconnect delay').toBe(
+      transport === 'fetch' || transport === 'websocket' ? 250 : INITIAL_DELAY,
+    );
   });
 
   it('events written a byte at a time (drip fault) arrive whole: UTF-8, multi-line data, types and ids', async () => {
     const tag = `drip${nextTag++}`;
     const id = await create(transport, `/events?tag=${tag}`, ['message', 'custom']);
-    await until('open', () => h.snapshot(id), (s) => s.state === 'open');
+    await until(
+      'open',
+      () => h.snapshot(id),
+      (s) => s.state === 'open',
+    );
     // One byte per write on /events splits every line end and every UTF-8 sequence across reads;
     // on /ws each byte is a continuation frame, which the browser joins into one message.
     h.server.faults.apply({ drip: { chunkBytes: 1, intervalMs: 0 } });
     const published = [{ data: 'héllo ✓ 😀' }, { event: 'custom', data: 'a\nb' }, { data: '日本語' }];
     const ids = published.map((p) => h.server.publish(p));
-    const s = await until('the dripped events', () => h.snapshot(id), (x) => x.events.length >= published.length, 30_000);
-    expect(seen(s), 'events').toEqual([ev('héllo ✓ 😀', ids[0]!), ev('a\nb', ids[1]!, 'custom'), ev('日本語', ids[2]!)]);
+    const s = await until(
+      'the dripped events',
+      () => h.snapshot(id),
+      (x) => x.events.length >= published.length,
+      30_000,
+    );
+    expect(seen(s), 'events').toEqual([
+      ev('héllo ✓ 😀', ids[0]!),
+      ev('a\nb', ids[1]!, 'custom'),
+      ev('日本語', ids[2]!),
+    ]);
     expect(s.errors, 'no errors').toEqual([]);
   });
 
   it('retry: from the server sets the first reconnect delay, and the last id is sent on reconnect', async () => {
     const tag = `resume${nextTag++}`;
     const id = await create(transport, `/events?tag=${tag}`, ['message']);
-    await until('open', () => h.snapshot(id), (s) => s.state === 'open');
+    await until(
+      'open',
+      () => h.snapshot(id),
+      (s) => s.state === 'open',
+    );
     const ids = ['r1', 'r2', 'r3'].map((data) => h.server.publish({ data }));
-    await until('three events', () => h.snapshot(id), (s) => s.events.length >= 3);
+    await until(
+      'three events',
+      () => h.snapshot(id),
+      (s) => s.events.length >= 3,
+    );
     await h.faults({ drop: true });
-    await until('open again', () => h.snapshot(id), (s) => s.changes.filter((c) => c.state === 'open').length >= 2);
+    await until(
+      'open again',
+      () => h.snapshot(id),
+      (s) => s.changes.filter((c) => c.state === 'open').length >= 2,
+    );
     const more = h.server.publish({ data: 'r4' });
-    const s = await until('the event after the reconnect', () => h.snapshot(id), (x) => x.events.length >= 4);
-    expect(seen(s), 'every event once, in order').toEqual([ev('r1', ids[0]!), ev('r2', ids[1]!), ev('r3', ids[2]!), ev('r4', more)]);
+    const s = await until(
+      'the event after the reconnect',
+      () => h.snapshot(id),
+      (x) => x.events.length >= 4,
+    );
+    expect(seen(s), 'every event once, in order').toEqual([
+      ev('r1', ids[0]!),
+      ev('r2', ids[1]!),
+      ev('r3', ids[2]!),
+      ev('r4', more),
+    ]);
 
     // The server sent `retry: 250`: fetch and websocket honour it; EventSource does not expose it.
     const reconnecting = s.changes.find((c) => c.state === 'reconnecting')!;
     const seesRetry = transport === 'fetch' || transport === 'websocket';
-    expect(reconnecting, 'the reconnecting state').toMatchObject({ reason: 'network', delay: seesRetry ? 250 : INITIAL_DELAY });
+    expect(reconnecting, 'the reconnecting state').toMatchObject({
+      reason: 'network',
+      delay: seesRetry ? 250 : INITIAL_DELAY,
+    });
 
     const requests = h.server.requests.filter((r) => tagOf(`http://x${r.url}`) === tag);
-    expect(requests.map((r) => [r.endpoint, r.lastEventId]), 'stream requests (endpoint, resumed id)').toEqual([
+    expect(
+      requests.map((r) => [r.endpoint, r.lastEventId]),
+      'stream requests (endpoint, resumed id)',
+    ).toEqual([
       [path, null],
       [path, ids[2]],
     ]);
     const resumed = requests[1]!;
     // Every transport carries the id in the query; the header only where headers can be set.
-    expect(new URL(resumed.url, 'http://x').searchParams.get('lastEventId'), 'lastEventId query parameter').toBe(ids[2]);
+    expect(new URL(resumed.url, 'http://x').searchParams.get('lastEventId'), 'lastEventId query parameter').toBe(
+      ids[2],
+    );
     const header = transport === 'fetch' || transport === 'polyfill' ? ids[2] : undefined;
     expect(resumed.headers['last-event-id'], 'Last-Event-ID header').toBe(header);
   });

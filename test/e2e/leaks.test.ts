@@ -19,7 +19,6 @@ const QUIET_MS = 3000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 let h: BrowserHarness;
 const heapRows: string[] = [];
 
@@ -42,7 +41,8 @@ async function openPage(bare: boolean): Promise<Page> {
 }
 
 const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as SoakWindow).soak.probe());
-const status = (page: Page, id: number): Promise<Status> => page.evaluate((i) => (window as unknown as SoakWindow).soak.status(i), id);
+const status = (page: Page, id: number): Promise<Status> =>
+  page.evaluate((i) => (window as unknown as SoakWindow).soak.status(i), id);
 const create = (page: Page, options: PageOptions): Promise<number> =>
   page.evaluate(([o]) => (window as unknown as SoakWindow).soak.create('/events', o, ['n'], 0), [options] as const);
 const closeSource = (page: Page, id: number): Promise<void> =>
@@ -69,7 +69,9 @@ function optionsFor(transport: Transport, extra: PageOptions = {}): PageOptions 
 
 /** The page holds what this transport's open connection should hold: proves the counters see it. */
 function expectConnectionVisible(transport: Transport, live: Probe, baseline: Probe): void {
-  const seen = { native: live.eventSources, polyfill: live.fetches, fetch: live.fetches, websocket: live.webSockets }[transport];
+  const seen = { native: live.eventSources, polyfill: live.fetches, fetch: live.fetches, websocket: live.webSockets }[
+    transport
+  ];
   expect(seen, `${transport} connection visible to the probe: ${JSON.stringify(live)}`).toBe(1);
   expect(live.listeners).toEqual({ online: 1, offline: 1, visibilitychange: 1 });
   expect(live.timers, 'heartbeat timer visible').toBeGreaterThan(baseline.timers);
@@ -83,10 +85,13 @@ function expectConnectionVisible(transport: Transport, live: Probe, baseline: Pr
 async function expectNothingLeft(page: Page, baseline: Probe): Promise<void> {
   // Sockets close asynchronously (a WebSocket goes CLOSING → CLOSED): wait on the condition.
   await expect
-    .poll(async () => {
-      const p = await probe(page);
-      return { eventSources: p.eventSources, webSockets: p.webSocketsNotClosed, fetches: p.fetches, xhrs: p.xhrs };
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        const p = await probe(page);
+        return { eventSources: p.eventSources, webSockets: p.webSocketsNotClosed, fetches: p.fetches, xhrs: p.xhrs };
+      },
+      { timeout: 10_000 },
+    )
     .toEqual({ eventSources: 0, webSockets: 0, fetches: 0, xhrs: 0 });
   await expect.poll(() => h.server.connectionCount(), { timeout: 10_000 }).toBe(0);
 
@@ -133,7 +138,10 @@ describe('close() leaves no timer, socket, request or page listener', () => {
         // A long backoff (and the server's retry: 5000 for fetch/websocket) keeps the retry timer pending.
         const id = await create(
           page,
-          optionsFor(transport, { heartbeatTimeout: 5000, reconnect: { initialDelay: 5000, maxDelay: 10_000, jitter: 0.5 } }),
+          optionsFor(transport, {
+            heartbeatTimeout: 5000,
+            reconnect: { initialDelay: 5000, maxDelay: 10_000, jitter: 0.5 },
+          }),
         );
         await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
         publish(20);
@@ -161,10 +169,13 @@ describe('close() leaves no timer, socket, request or page listener', () => {
           const id = await create(page, optionsFor(transport, { heartbeatTimeout: 20_000 }));
           // The request is out and held: the page has a connection in flight, the server no stream yet.
           await expect
-            .poll(async () => {
-              const p = await probe(page);
-              return p.eventSources + p.webSockets + p.fetches + p.xhrs;
-            }, { timeout: 10_000 })
+            .poll(
+              async () => {
+                const p = await probe(page);
+                return p.eventSources + p.webSockets + p.fetches + p.xhrs;
+              },
+              { timeout: 10_000 },
+            )
             .toBe(1);
           await sleep(300);
           expect((await status(page, id)).state).toBe('connecting');
@@ -203,11 +214,17 @@ describe(`${HEAP_CYCLES} reconnect cycles do not grow the JS heap`, () => {
       // resetAfter 0: every drop backs off from the first delay, capped short by maxDelay.
       const id = await create(
         page,
-        optionsFor(transport, { heartbeatTimeout: 10_000, reconnect: { initialDelay: 20, maxDelay: 100, jitter: 0.5, resetAfter: 0 } }),
+        optionsFor(transport, {
+          heartbeatTimeout: 10_000,
+          reconnect: { initialDelay: 20, maxDelay: 100, jitter: 0.5, resetAfter: 0 },
+        }),
       );
       await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
       const cycles = (count: number): Promise<number> =>
-        page.evaluate(([i, c]) => (window as unknown as SoakWindow).soak.cycles(i, c, 'mixed', 10_000), [id, count] as const);
+        page.evaluate(([i, c]) => (window as unknown as SoakWindow).soak.cycles(i, c, 'mixed', 10_000), [
+          id,
+          count,
+        ] as const);
 
       const started = Date.now();
       await cycles(HEAP_WARMUP_CYCLES);

@@ -48,7 +48,11 @@ const counter = (id: string): Promise<number> => page.locator(`#${id}`).textCont
 
 /** Waits until the page shows every published event (the DOM, as a user would see it). */
 async function waitForAllReceived(): Promise<void> {
-  await page.waitForFunction((n) => Number(document.getElementById('count-received')?.textContent) === n, published, WAIT);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('count-received')?.textContent) === n,
+    published,
+    WAIT,
+  );
 }
 
 const waitForState = (state: string): Promise<unknown> =>
@@ -74,7 +78,9 @@ describe('playground page', () => {
   it('loads under the CSP with the UMD global and uPlot', async () => {
     await page.goto(server.url);
     await page.waitForFunction(() => 'playground' in window);
-    expect(await page.evaluate(() => typeof (window as unknown as { ResilientEventSource: unknown }).ResilientEventSource)).toBe('function');
+    expect(
+      await page.evaluate(() => typeof (window as unknown as { ResilientEventSource: unknown }).ResilientEventSource),
+    ).toBe('function');
     expect(await page.locator('#chart .uplot').count()).toBe(1);
   });
 
@@ -92,13 +98,21 @@ describe('playground page', () => {
     await page.fill('#publish-data', '{"from":"box"}');
     await page.fill('#publish-count', '3');
     await page.click('#publish-button');
-    await page.waitForFunction(() => document.getElementById('publish-status')?.textContent?.startsWith('published'), null, WAIT);
+    await page.waitForFunction(
+      () => document.getElementById('publish-status')?.textContent?.startsWith('published'),
+      null,
+      WAIT,
+    );
     published += 3;
     await page.fill('#publish-event', '');
     await page.fill('#publish-data', 'plain text');
     await page.fill('#publish-count', '1');
     await page.click('#publish-button');
-    await page.waitForFunction(() => document.getElementById('publish-status')?.textContent === `published id 4`, null, WAIT);
+    await page.waitForFunction(
+      () => document.getElementById('publish-status')?.textContent === `published id 4`,
+      null,
+      WAIT,
+    );
     published += 1;
     await publishFromNode(40, 0);
     await waitForAllReceived();
@@ -120,7 +134,11 @@ describe('playground page', () => {
     await page.waitForFunction(() => document.getElementById('recover-ms')?.textContent === 'waiting…', null, WAIT);
     await publishFromNode(20, 200);
     // Nothing arrives while stalled: only the heartbeat timeout can notice.
-    await page.waitForFunction(() => document.getElementById('timeline')?.textContent?.includes('heartbeat-timeout'), null, WAIT);
+    await page.waitForFunction(
+      () => document.getElementById('timeline')?.textContent?.includes('heartbeat-timeout'),
+      null,
+      WAIT,
+    );
     await waitForState('open');
     await waitForAllReceived();
     await publishFromNode(10, 300);
@@ -144,7 +162,9 @@ describe('playground page', () => {
     expect(await counter('count-reconnects')).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#state').textContent()).toBe('open');
     expect(await page.locator('#last-event-id').textContent()).toBe(String(server.log.lastId));
-    const counters = await page.evaluate(() => (window as unknown as { playground: { counters: Record<string, unknown> } }).playground.counters);
+    const counters = await page.evaluate(
+      () => (window as unknown as { playground: { counters: Record<string, unknown> } }).playground.counters,
+    );
     expect(counters).toMatchObject({ received: published, gaps: 0, duplicates: 0, state: 'open' });
 
     mkdirSync(`${ROOT}test-results`, { recursive: true });
@@ -152,7 +172,9 @@ describe('playground page', () => {
   });
 
   it('logged no console errors and no CSP violations', async () => {
-    const violations = await page.evaluate(() => (window as unknown as { playground: { cspViolations: string[] } }).playground.cspViolations);
+    const violations = await page.evaluate(
+      () => (window as unknown as { playground: { cspViolations: string[] } }).playground.cspViolations,
+    );
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -71,7 +71,9 @@ async function open(transport: Transport, options: Record<string, unknown> = {},
       reconnect: { initialDelay: INITIAL_DELAY, maxDelay: MAX_DELAY, factor: 2, jitter: 0 },
       ...options,
       // The WebSocket URL carries the same tag, so the server's records of both endpoints can be told apart.
-      ...(transport === 'websocket' || options.websocket ? { websocket: { ...(options.websocket as object), url: ws } } : {}),
+      ...(transport === 'websocket' || options.websocket
+        ? { websocket: { ...(options.websocket as object), url: ws } }
+        : {}),
     },
     NAMES,
   );
@@ -80,7 +82,11 @@ async function open(transport: Transport, options: Record<string, unknown> = {},
     tag,
     snapshot: () => h.snapshot(id),
     received: (expected) =>
-      until(`events ${JSON.stringify(expected)}`, () => h.snapshot(id), (s) => numbered(s).length >= expected.length).then((s) => {
+      until(
+        `events ${JSON.stringify(expected)}`,
+        () => h.snapshot(id),
+        (s) => numbered(s).length >= expected.length,
+      ).then((s) => {
         expect(numbered(s), 'numbered events: each once, in order').toEqual(expected);
         return s;
       }),
@@ -108,22 +114,33 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     // The server goes silent for 3 s (no heartbeats, new requests held without an answer) …
     h.server.faults.apply({ stall: 3 });
     const during = publish('s4', 's5', 's6');
-    const found = await until('the heartbeat-timeout error', s.snapshot, (x) => x.errors.some((e) => e.type === 'heartbeat-timeout'));
+    const found = await until('the heartbeat-timeout error', s.snapshot, (x) =>
+      x.errors.some((e) => e.type === 'heartbeat-timeout'),
+    );
     const timeout = found.errors.find((e) => e.type === 'heartbeat-timeout')!;
     // … and the watchdog fires HEARTBEAT_TIMEOUT after the last thing received (page clock; the SDK
     // keeps whole milliseconds, hence the 10 ms below), with up to one more timeout of slack.
     const lastActivity = Math.max(...found.events.filter((e) => e.t <= timeout.t).map((e) => e.t));
     const silence = timeout.t - lastActivity;
-    expect(silence, `ms from the last event to the heartbeat-timeout error`).toBeGreaterThanOrEqual(HEARTBEAT_TIMEOUT - 10);
+    expect(silence, `ms from the last event to the heartbeat-timeout error`).toBeGreaterThanOrEqual(
+      HEARTBEAT_TIMEOUT - 10,
+    );
     expect(silence, `ms from the last event to the heartbeat-timeout error`).toBeLessThanOrEqual(2 * HEARTBEAT_TIMEOUT);
     const change = found.changes.find((c) => c.reason === 'heartbeat-timeout');
-    expect(change, 'the state change for the timeout').toMatchObject({ state: 'reconnecting', attempt: 1, delay: INITIAL_DELAY });
+    expect(change, 'the state change for the timeout').toMatchObject({
+      state: 'reconnecting',
+      attempt: 1,
+      delay: INITIAL_DELAY,
+    });
 
     // After the stall: the events published during it arrive once, in order, then live ones.
     await s.received(['s1', 's2', 's3', 's4', 's5', 's6']);
     const after = publish('s7');
     const final = await s.received(['s1', 's2', 's3', 's4', 's5', 's6', 's7']);
-    expect(final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId), 'ids').toEqual([...before, ...during, ...after]);
+    expect(
+      final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId),
+      'ids',
+    ).toEqual([...before, ...during, ...after]);
     const requests = serverRequests(s.tag).map((r) => [r.endpoint, r.status, r.lastEventId]);
     expect(requests[0], 'first request').toEqual([endpoint, endpoint === 'ws' ? 101 : 200, null]);
     expect(requests[1], 'the first request after the stall resumes from the last id received').toEqual([
@@ -152,24 +169,31 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       [failureReason, 5, 800],
     ]);
     // Statuses are visible to polyfill and fetch only; native and the WebSocket handshake hide them.
-    expect(snap.errors.slice(1).map((e) => e.status), 'status on the errors').toEqual(Array(4).fill(seesStatus ? 503 : undefined));
+    expect(
+      snap.errors.slice(1).map((e) => e.status),
+      'status on the errors',
+    ).toEqual(Array(4).fill(seesStatus ? 503 : undefined));
 
     const requests = serverRequests(s.tag);
     const ok = endpoint === 'ws' ? 101 : 200;
-    expect(requests.map((r) => [r.status, r.lastEventId]), 'requests [status, resumed id]').toEqual([
-      [ok, null],
-      ...Array(4).fill([503, before[1]]),
-      [ok, before[1]],
-    ]);
+    expect(
+      requests.map((r) => [r.status, r.lastEventId]),
+      'requests [status, resumed id]',
+    ).toEqual([[ok, null], ...Array(4).fill([503, before[1]]), [ok, before[1]]]);
     // The server saw the delays: each gap at least the announced delay (timers never fire early;
     // 15 ms for clock granularity). Upper bounds are left out on purpose: the machine is shared.
     const gaps = requests.slice(2).map((r, i) => r.t - requests[i + 1]!.t);
     const delays = [400, 800, 800, 800];
-    gaps.forEach((gap, i) => expect(gap, `gap before request ${i + 3} (delay ${delays[i]} ms)`).toBeGreaterThanOrEqual(delays[i]! - 15));
+    for (const [i, gap] of gaps.entries()) {
+      expect(gap, `gap before request ${i + 3} (delay ${delays[i]} ms)`).toBeGreaterThanOrEqual(delays[i]! - 15);
+    }
 
     const live = publish('b5');
     const final = await s.received(['b1', 'b2', 'b3', 'b4', 'b5']);
-    expect(final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId), 'ids').toEqual([...before, ...outage, ...live]);
+    expect(
+      final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId),
+      'ids',
+    ).toEqual([...before, ...outage, ...live]);
   });
 
   if (seesStatus) {
@@ -180,7 +204,10 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       h.server.faults.apply({ status: { code: 204, count: 1 } });
       await h.faults({ drop: true });
       const snap = await until('closed', s.snapshot, (x) => x.state === 'closed');
-      expect(snap.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
+      expect(
+        snap.changes.map((c) => [c.state, c.reason]),
+        'state changes',
+      ).toEqual([
         ['open', 'open'],
         ['reconnecting', 'network'],
         ['closed', '204'],
@@ -190,7 +217,10 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       // A bounded wait to show that nothing happens: no request from a source the server stopped.
       await sleep(3000);
       expect(pageRequests(s.tag).length, 'requests after 3 s').toBe(count);
-      expect(serverRequests(s.tag).map((r) => r.status), 'statuses the server answered').toEqual([200, 204]);
+      expect(
+        serverRequests(s.tag).map((r) => r.status),
+        'statuses the server answered',
+      ).toEqual([200, 204]);
     });
   } else {
     it('204 cannot be seen: it is one more failure, and the source reconnects and resumes', async () => {
@@ -200,14 +230,20 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       h.server.faults.apply({ status: { code: 204, count: 1 } });
       await h.faults({ drop: true });
       const snap = await until('open again', s.snapshot, (x) => opens(x) >= 2);
-      expect(snap.changes.map((c) => [c.state, c.reason]), 'state changes').toEqual([
+      expect(
+        snap.changes.map((c) => [c.state, c.reason]),
+        'state changes',
+      ).toEqual([
         ['open', 'open'],
         ['reconnecting', 'network'],
         ['reconnecting', 'network'],
         ['open', 'open'],
       ]);
       const ok = endpoint === 'ws' ? 101 : 200;
-      expect(serverRequests(s.tag).map((r) => [r.status, r.lastEventId]), 'requests [status, resumed id]').toEqual([
+      expect(
+        serverRequests(s.tag).map((r) => [r.status, r.lastEventId]),
+        'requests [status, resumed id]',
+      ).toEqual([
         [ok, null],
         [204, before[0]],
         [ok, before[0]],
@@ -224,22 +260,40 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     // A second source that keeps failing, so its close() lands while a retry is scheduled.
     h.server.faults.apply({ status: { code: 503, count: 1000 } });
     const failing = await open(transport, {}, false);
-    await until('the failing source in backoff', failing.snapshot, (x) => x.changes.filter((c) => c.state === 'reconnecting').length >= 2);
+    await until(
+      'the failing source in backoff',
+      failing.snapshot,
+      (x) => x.changes.filter((c) => c.state === 'reconnecting').length >= 2,
+    );
     // Only the open source holds a stream (earlier tests' streams are gone once the server notices).
-    await until('one open stream on the server', () => h.server.connectionCount(), (n) => n === 1);
+    await until(
+      'one open stream on the server',
+      () => h.server.connectionCount(),
+      (n) => n === 1,
+    );
 
     await h.call(opened.id, 'close');
     await h.call(failing.id, 'close');
     h.server.faults.clearAll();
     for (const source of [opened, failing]) {
       const snap = await source.snapshot();
-      expect([snap.state, snap.changes.at(-1)?.reason, snap.readyState], 'state, reason, readyState after close()').toEqual(['closed', 'close', 2]);
+      expect(
+        [snap.state, snap.changes.at(-1)?.reason, snap.readyState],
+        'state, reason, readyState after close()',
+      ).toEqual(['closed', 'close', 2]);
     }
-    await until('no open stream on the server', () => h.server.connectionCount(), (n) => n === 0);
+    await until(
+      'no open stream on the server',
+      () => h.server.connectionCount(),
+      (n) => n === 0,
+    );
     const counts = [pageRequests(opened.tag).length, pageRequests(failing.tag).length];
     // A bounded wait to show that nothing happens after close().
     await sleep(3000);
-    expect([pageRequests(opened.tag).length, pageRequests(failing.tag).length], 'requests of both sources, 3 s after close()').toEqual(counts);
+    expect(
+      [pageRequests(opened.tag).length, pageRequests(failing.tag).length],
+      'requests of both sources, 3 s after close()',
+    ).toEqual(counts);
     expect(h.server.connectionCount(), 'open streams 3 s after close()').toBe(0);
     // Nothing is delivered after close(), even though the server is healthy again.
     publish('c2');
@@ -255,8 +309,17 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     expect(await h.page.evaluate(() => navigator.onLine), 'navigator.onLine').toBe(false);
     // Emulation leaves open HTTP streams alone, so the server drops the connection to make it fail.
     await h.faults({ drop: true });
-    const paused = await until('reconnecting because offline', s.snapshot, (x) => x.changes.at(-1)?.reason === 'offline');
-    expect(paused.changes.at(-1), 'the offline state').toMatchObject({ state: 'reconnecting', reason: 'offline', attempt: 0, delay: null });
+    const paused = await until(
+      'reconnecting because offline',
+      s.snapshot,
+      (x) => x.changes.at(-1)?.reason === 'offline',
+    );
+    expect(paused.changes.at(-1), 'the offline state').toMatchObject({
+      state: 'reconnecting',
+      reason: 'offline',
+      attempt: 0,
+      delay: null,
+    });
     const during = publish('o4', 'o5', 'o6');
     const count = pageRequests(s.tag).length;
     // A bounded wait to show that nothing is attempted while offline.
@@ -271,33 +334,56 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     const resumed = serverRequests(s.tag).at(-1)!;
     expect(resumed.t - onlineAt, 'ms from online to the reconnect request').toBeLessThan(3000);
     expect(resumed.lastEventId, 'the reconnect resumes from the last id').toBe(before.at(-1));
-    expect(back.changes.slice(-2).map((c) => [c.state, c.reason, c.delay]), 'online, then open').toEqual([
+    expect(
+      back.changes.slice(-2).map((c) => [c.state, c.reason, c.delay]),
+      'online, then open',
+    ).toEqual([
       ['reconnecting', 'online', 0],
       ['open', 'open', null],
     ]);
     const live = publish('o7');
     const final = await s.received(['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7']);
-    expect(final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId), 'ids').toEqual([...before, ...during, ...live]);
+    expect(
+      final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId),
+      'ids',
+    ).toEqual([...before, ...during, ...live]);
   });
 
   it('offline while a retry is scheduled: the retry is cancelled, and online reconnects long before it was due', async () => {
     // factor 100: the second retry is 20 s away (the first is the server's `retry: 200` on fetch and websocket).
-    const s = await open(transport, { reconnect: { initialDelay: INITIAL_DELAY, factor: 100, maxDelay: 20_000, jitter: 0 } });
+    const s = await open(transport, {
+      reconnect: { initialDelay: INITIAL_DELAY, factor: 100, maxDelay: 20_000, jitter: 0 },
+    });
     const before = publish('p1');
     await s.received(['p1']);
     h.server.faults.apply({ status: { code: 503, count: 1 } });
     await h.faults({ drop: true });
     const scheduled = await until('a retry 20 s away', s.snapshot, (x) => x.changes.at(-1)?.delay === 20_000);
-    expect(scheduled.changes.at(-1), 'the scheduled retry').toMatchObject({ state: 'reconnecting', reason: failureReason, attempt: 2 });
+    expect(scheduled.changes.at(-1), 'the scheduled retry').toMatchObject({
+      state: 'reconnecting',
+      reason: failureReason,
+      attempt: 2,
+    });
     await h.context.setOffline(true);
-    const paused = await until('paused by the offline event', s.snapshot, (x) => x.changes.at(-1)?.reason === 'offline');
-    expect(paused.changes.at(-1), 'the offline state').toMatchObject({ state: 'reconnecting', attempt: 2, delay: null });
+    const paused = await until(
+      'paused by the offline event',
+      s.snapshot,
+      (x) => x.changes.at(-1)?.reason === 'offline',
+    );
+    expect(paused.changes.at(-1), 'the offline state').toMatchObject({
+      state: 'reconnecting',
+      attempt: 2,
+      delay: null,
+    });
     const onlineAt = Date.now();
     await h.context.setOffline(false);
     await until('open after online', s.snapshot, (x) => opens(x) >= 2);
     const resumed = serverRequests(s.tag).at(-1)!;
     expect(resumed.t - onlineAt, 'ms from online to the reconnect (the retry was due in 20 s)').toBeLessThan(3000);
-    expect([resumed.status, resumed.lastEventId], 'the reconnect [status, resumed id]').toEqual([endpoint === 'ws' ? 101 : 200, before[0]]);
+    expect([resumed.status, resumed.lastEventId], 'the reconnect [status, resumed id]').toEqual([
+      endpoint === 'ws' ? 101 : 200,
+      before[0],
+    ]);
     publish('p2');
     await s.received(['p1', 'p2']);
   });
@@ -309,8 +395,15 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       await s.received(['f1', 'f2', 'f3']);
 
       await h.faults({ sseDisabled: true, drop: true });
-      const onWs = await until('open on the WebSocket', s.snapshot, (x) => x.state === 'open' && x.transport === 'websocket');
-      expect(onWs.changes.slice(0, 4).map((c) => [c.state, c.reason, c.transport]), 'state changes up to the WebSocket').toEqual([
+      const onWs = await until(
+        'open on the WebSocket',
+        s.snapshot,
+        (x) => x.state === 'open' && x.transport === 'websocket',
+      );
+      expect(
+        onWs.changes.slice(0, 4).map((c) => [c.state, c.reason, c.transport]),
+        'state changes up to the WebSocket',
+      ).toEqual([
         ['open', 'open', transport],
         ['reconnecting', 'network', transport],
         ['reconnecting', 'fallback', 'websocket'],
@@ -327,18 +420,28 @@ describe.each(TRANSPORTS)('%s', (transport) => {
       );
       const three = publish('f7', 'f8', 'f9');
       const final = await s.received(['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9']);
-      expect(final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId), 'ids').toEqual([...one, ...two, ...three]);
+      expect(
+        final.events.filter((e) => e.type === 'message').map((e) => e.lastEventId),
+        'ids',
+      ).toEqual([...one, ...two, ...three]);
       const reasons = back.changes.map((c) => c.reason);
-      expect(reasons.indexOf('return-to-sse'), `return-to-sse after fallback in ${JSON.stringify(reasons)}`).toBeGreaterThan(
-        reasons.indexOf('fallback'),
-      );
+      expect(
+        reasons.indexOf('return-to-sse'),
+        `return-to-sse after fallback in ${JSON.stringify(reasons)}`,
+      ).toBeGreaterThan(reasons.indexOf('fallback'));
 
       const requests = serverRequests(s.tag);
       const ws = requests.filter((r) => r.endpoint === 'ws');
-      expect(ws[0] && [ws[0].status, ws[0].lastEventId], 'the WebSocket resumes from the last SSE id').toEqual([101, one[2]]);
+      expect(ws[0] && [ws[0].status, ws[0].lastEventId], 'the WebSocket resumes from the last SSE id').toEqual([
+        101,
+        one[2],
+      ]);
       // Exactly `after - 1` refused SSE request(s) before the switch (the drop was the first failure).
       const firstWs = requests.indexOf(ws[0]!);
-      expect(requests.slice(1, firstWs).map((r) => [r.endpoint, r.status]), 'SSE requests between the drop and the switch').toEqual([['sse', 503]]);
+      expect(
+        requests.slice(1, firstWs).map((r) => [r.endpoint, r.status]),
+        'SSE requests between the drop and the switch',
+      ).toEqual([['sse', 503]]);
       const returned = requests.filter((r) => r.endpoint === 'sse' && r.status === 200).at(-1);
       expect(returned?.lastEventId, 'SSE resumes from the last WebSocket id').toBe(two[2]);
     });
@@ -358,9 +461,16 @@ describe('fetch: a server retry: of 0', () => {
       { transport: 'fetch', parse: 'text', reconnect: { initialDelay: INITIAL_DELAY, maxDelay: MAX_DELAY, jitter: 0 } },
       ['message'],
     );
-    const s = await until('six failed attempts', () => h.snapshot(id), (x) => x.changes.filter((c) => c.state === 'reconnecting').length >= 6);
+    const s = await until(
+      'six failed attempts',
+      () => h.snapshot(id),
+      (x) => x.changes.filter((c) => c.state === 'reconnecting').length >= 6,
+    );
     await h.call(id, 'close');
-    const delays = s.changes.filter((c) => c.state === 'reconnecting').slice(0, 6).map((c) => c.delay ?? 0);
+    const delays = s.changes
+      .filter((c) => c.state === 'reconnecting')
+      .slice(0, 6)
+      .map((c) => c.delay ?? 0);
     // Whatever the first delay, the sixth consecutive failure must not reconnect at once.
     expect(delays.at(-1), `the 6th reconnect delay (delays: ${JSON.stringify(delays)})`).toBeGreaterThan(0);
   });

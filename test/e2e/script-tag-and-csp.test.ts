@@ -14,8 +14,11 @@ const transports = ['native', 'polyfill', 'fetch', 'websocket'] as const;
 describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
   it('exposes the global in both shapes', async () => {
     const shapes = await h.page.evaluate(() => {
-      const global = (window as unknown as { ResilientEventSource: { ResilientEventSource: unknown; ResilientEventSourceError: unknown } })
-        .ResilientEventSource;
+      const global = (
+        window as unknown as {
+          ResilientEventSource: { ResilientEventSource: unknown; ResilientEventSourceError: unknown };
+        }
+      ).ResilientEventSource;
       return [typeof global, global.ResilientEventSource === global, typeof global.ResilientEventSourceError];
     });
     expect(shapes).toEqual(['function', true, 'function']);
@@ -35,7 +38,7 @@ describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
   });
 
   it.each(transports)('%s: receives published events in order', async (transport) => {
-    const wsUrl = h.server.url.replace('http', 'ws') + '/ws';
+    const wsUrl = `${h.server.url.replace('http', 'ws')}/ws`;
     const id = await h.create('/events', { transport, websocket: { url: wsUrl }, parse: 'text' }, ['csp']);
     await expect.poll(async () => (await h.snapshot(id)).state, { timeout: 15_000 }).toBe('open');
     const sent = ['a', 'b', 'c', 'd', 'e'];

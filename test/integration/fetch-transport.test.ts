@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
-import {
-  eventually,
-  expectExactlyOnceInOrder,
-  fault,
-  publishNumbered,
-  serverPerTest,
-  streamRequests,
-} from './support';
+import { eventually, expectExactlyOnceInOrder, fault, publishNumbered, serverPerTest, streamRequests } from './support';
 
 const context = serverPerTest();
 const server = (): RunningServer => context.server();
@@ -107,7 +100,7 @@ describe('fetch transport against the reference server', () => {
     expect(changes.find((c) => c.state === 'reconnecting')?.delay).toBe(250); // retryMs of the server
   });
 
-  it("a retry: below 100 ms counts as 100 ms, so a server cannot switch the backoff off", async () => {
+  it('a retry: below 100 ms counts as 100 ms, so a server cannot switch the backoff off', async () => {
     await context.restart({ retryMs: 0 });
     const { source, changes } = open({ reconnect: { initialDelay: 5000, maxDelay: 10_000 } });
     await eventually(() => expect(source.state).toBe('open'));

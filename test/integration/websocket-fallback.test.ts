@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
-import {
-  eventually,
-  expectExactlyOnceInOrder,
-  fault,
-  publishNumbered,
-  serverPerTest,
-  streamRequests,
-} from './support';
+import { eventually, expectExactlyOnceInOrder, fault, publishNumbered, serverPerTest, streamRequests } from './support';
 
 const context = serverPerTest();
 const server = (): RunningServer => context.server();
@@ -80,7 +73,9 @@ describe('websocket fallback', () => {
     await publishNumbered(server(), 0, 10);
     await eventually(() => expect(numbers).toHaveLength(10));
     // a trial return fails while SSE is still off, and goes straight back to the WebSocket
-    await eventually(() => expect(changes.filter((c) => c.reason === 'return-to-sse').length).toBeGreaterThanOrEqual(1));
+    await eventually(() =>
+      expect(changes.filter((c) => c.reason === 'return-to-sse').length).toBeGreaterThanOrEqual(1),
+    );
     await fault(server(), { sseDisabled: false });
     await eventually(() => expect(source.transport).toBe('fetch'), 10_000);
     await eventually(() => expect(source.state).toBe('open'));

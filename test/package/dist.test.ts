@@ -33,7 +33,9 @@ async function receivesOneEvent(module: Pick<Module, 'ResilientEventSource'>) {
   const source = new module.ResilientEventSource<{ price: { px: number } }>('https://api.example/events', {
     EventSource: OneShotEventSource as unknown as typeof EventSource,
   });
-  const event = await new Promise<{ data: { px: number }; lastEventId: string }>((resolve) => source.on('price', resolve));
+  const event = await new Promise<{ data: { px: number }; lastEventId: string }>((resolve) =>
+    source.on('price', resolve),
+  );
   source.close();
   return event;
 }

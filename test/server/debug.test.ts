@@ -4,7 +4,9 @@ import { eventually, openSse, openWs, send, start } from './helpers.js';
 describe('request log and stats', () => {
   it('records every /events and /ws request with headers, body, resume id and status', async () => {
     const server = await start();
-    await openSse(`${server.url}/events?lastEventId=4`, { headers: { Authorization: 'Bearer t0k', 'Last-Event-ID': '5' } });
+    await openSse(`${server.url}/events?lastEventId=4`, {
+      headers: { Authorization: 'Bearer t0k', 'Last-Event-ID': '5' },
+    });
     await openSse(`${server.url}/events`, { method: 'POST', body: 'hello' });
     await openWs(`${server.url}/ws?lastEventId=9`);
     await send(`${server.url}/publish`, 'POST', { data: 'not recorded' });
@@ -13,7 +15,13 @@ describe('request log and stats', () => {
     expect(status).toBe(200);
     const list = json as unknown as Array<Record<string, unknown> & { headers: Record<string, string> }>;
     expect(list).toHaveLength(3);
-    expect(list[0]).toMatchObject({ endpoint: 'sse', method: 'GET', url: '/events?lastEventId=4', lastEventId: '5', status: 200 });
+    expect(list[0]).toMatchObject({
+      endpoint: 'sse',
+      method: 'GET',
+      url: '/events?lastEventId=4',
+      lastEventId: '5',
+      status: 200,
+    });
     expect(list[0]?.headers.authorization).toBe('Bearer t0k');
     expect(list[0]?.body).toBeUndefined();
     expect(list[1]).toMatchObject({ endpoint: 'sse', method: 'POST', body: 'hello', lastEventId: null, status: 200 });
@@ -37,7 +45,9 @@ describe('request log and stats', () => {
     const server = await start();
     await send(`${server.url}/faults`, 'POST', { status: { code: 500, count: 1005 } });
     for (let i = 0; i < 1005; i += 67) {
-      const batch = Array.from({ length: Math.min(67, 1005 - i) }, (_, j) => fetch(`${server.url}/events?n=${i + j}`).then((r) => r.text()));
+      const batch = Array.from({ length: Math.min(67, 1005 - i) }, (_, j) =>
+        fetch(`${server.url}/events?n=${i + j}`).then((r) => r.text()),
+      );
       await Promise.all(batch);
     }
     expect(server.requests).toHaveLength(1000);
@@ -49,7 +59,11 @@ describe('request log and stats', () => {
 
   it('GET /debug/stats reports connections by kind, ids and faults', async () => {
     const server = await start({ capacity: 2 });
-    expect((await send(`${server.url}/debug/stats`, 'GET')).json).toMatchObject({ connections: { sse: 0, ws: 0 }, lastId: null, oldestId: null });
+    expect((await send(`${server.url}/debug/stats`, 'GET')).json).toMatchObject({
+      connections: { sse: 0, ws: 0 },
+      lastId: null,
+      oldestId: null,
+    });
     for (const data of ['a', 'b', 'c']) server.publish({ data });
     await openSse(`${server.url}/events`);
     await openSse(`${server.url}/events`);

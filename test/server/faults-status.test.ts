@@ -74,7 +74,10 @@ describe('status and availability faults', () => {
     expect(Object.keys(active).sort()).toEqual(['drip', 'malformed', 'sseDisabled', 'stall', 'status', 'wsDisabled']);
     expect(active.drip).toEqual({ chunkBytes: 3, intervalMs: 20 });
     const { stall, ...rest } = active as { stall: { until: number } };
-    expect((await send(`${server.url}/debug/stats`, 'GET')).json.faults).toMatchObject({ ...rest, stall: { until: stall.until } });
+    expect((await send(`${server.url}/debug/stats`, 'GET')).json.faults).toMatchObject({
+      ...rest,
+      stall: { until: stall.until },
+    });
 
     await send(`${server.url}/faults`, 'POST', { clear: true, malformed: true });
     expect((await send(`${server.url}/faults`, 'GET')).json).toEqual({ malformed: true });

@@ -75,7 +75,9 @@ describe('stream faults', () => {
     expect(Math.min(...chunks.map((c) => c.bytes.length))).toBeLessThanOrEqual(3);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(100);
     // A WebSocket still gets the event as one message (sent as fragments).
-    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe('id: 1\nevent: slow\ndata: abcdefghijklmnopqrstuvwxyz\n\n');
+    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe(
+      'id: 1\nevent: slow\ndata: abcdefghijklmnopqrstuvwxyz\n\n',
+    );
 
     await send(`${server.url}/faults`, 'POST', { drip: false });
     const after = sse.chunks.length;
@@ -97,7 +99,8 @@ describe('stream faults', () => {
       ['2', 'real', 'v2'],
       ['3', 'real', 'v3'],
     ]);
-    for (const junk of ['\ngarbage\n', '\nfoo: bar\n', '\nretry: abc\n', '\nid: 1\u00002\n']) expect(sse.text).toContain(junk);
+    for (const junk of ['\ngarbage\n', '\nfoo: bar\n', '\nretry: abc\n', '\nid: 1\u00002\n'])
+      expect(sse.text).toContain(junk);
     const bad = sse.blocks.filter((b) => b.event === 'malformed');
     expect(bad).toHaveLength(1);
     expect(bad[0]?.id).toBeUndefined();

@@ -85,11 +85,22 @@ describe('fault plans', () => {
         restart: 100,
       },
     });
-    expect(parseFaultPlan({ drip: false, stall: 0, status: null })).toEqual({ ok: true, plan: { drip: null, stall: null, status: null } });
+    expect(parseFaultPlan({ drip: false, stall: 0, status: null })).toEqual({
+      ok: true,
+      plan: { drip: null, stall: null, status: null },
+    });
   });
 
   it('rejects unknown keys and bad values', () => {
-    for (const body of [[], 'x', { nope: 1 }, { stall: -1 }, { status: { code: 99 } }, { drip: { chunkBytes: 0 } }, { drop: 'yes' }]) {
+    for (const body of [
+      [],
+      'x',
+      { nope: 1 },
+      { stall: -1 },
+      { status: { code: 99 } },
+      { drip: { chunkBytes: 0 } },
+      { drop: 'yes' },
+    ]) {
       expect(parseFaultPlan(body).ok, JSON.stringify(body)).toBe(false);
     }
   });

@@ -63,7 +63,13 @@ describe('POST /publish', () => {
     ['fractional id', { data: 'x', id: 7.5 }],
     ['id that is not a number', { data: 'x', id: 'seven' }],
     ['batch with one bad item', [{ data: 'ok' }, { data: 'ok' }, { nodata: true }]],
-    ['batch with ids out of order', [{ data: 'a', id: 50 }, { data: 'b', id: 40 }]],
+    [
+      'batch with ids out of order',
+      [
+        { data: 'a', id: 50 },
+        { data: 'b', id: 40 },
+      ],
+    ],
     ['body over the limit', { data: 'x'.repeat(1024 * 1024 + 70 * 1024) }],
   ])('rejects %s with 400 and changes nothing', async (name, body) => {
     const server = await start();

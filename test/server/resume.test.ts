@@ -96,6 +96,11 @@ describe('GET /events resume', () => {
     });
     expect(reader.response.headers.get('content-type')).toContain('text/event-stream');
     expect((await reader.events(1))[0]?.id).toBe('2');
-    expect(server.requests[0]).toMatchObject({ method: 'POST', body: '{"topics":["a"]}', lastEventId: '1', status: 200 });
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      body: '{"topics":["a"]}',
+      lastEventId: '1',
+      status: 200,
+    });
   });
 });

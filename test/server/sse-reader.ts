@@ -93,7 +93,8 @@ export class SseReader extends Waitable {
   /** The next `n` blocks that carry an id (log events), skipping retry, comments and heartbeats. */
   async events(n: number, timeoutMs = 5000): Promise<SseBlock[]> {
     const out: SseBlock[] = [];
-    while (out.length < n) out.push(await this.waitFor((b) => b.id !== undefined, `event ${out.length + 1} of ${n}`, timeoutMs));
+    while (out.length < n)
+      out.push(await this.waitFor((b) => b.id !== undefined, `event ${out.length + 1} of ${n}`, timeoutMs));
     return out;
   }
 

@@ -49,7 +49,13 @@ describe('WebSocket bridge /ws', () => {
   it('records the upgrade and refuses other paths', async () => {
     const server = await start();
     await openWs(`${server.url}/ws?lastEventId=7`);
-    expect(server.requests[0]).toMatchObject({ endpoint: 'ws', method: 'GET', url: '/ws?lastEventId=7', lastEventId: '7', status: 101 });
+    expect(server.requests[0]).toMatchObject({
+      endpoint: 'ws',
+      method: 'GET',
+      url: '/ws?lastEventId=7',
+      lastEventId: '7',
+      status: 101,
+    });
     await expect(openWs(`${server.url}/elsewhere`)).rejects.toMatchObject({ status: 404 });
     expect((await fetch(`${server.url}/ws`)).status).toBe(426);
   });

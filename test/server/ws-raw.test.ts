@@ -3,7 +3,9 @@ import WebSocket from 'ws';
 import { eventually, start, upgradeStatus } from './helpers.js';
 
 /** Every message of one /ws-raw connection as it arrived, and how the server closed it. */
-async function receive(url: string): Promise<{ frames: { binary: boolean; bytes: Buffer }[]; code: number; reason: string }> {
+async function receive(
+  url: string,
+): Promise<{ frames: { binary: boolean; bytes: Buffer }[]; code: number; reason: string }> {
   const ws = new WebSocket(url.replace(/^http/, 'ws'));
   onTestFinished(() => ws.terminate());
   const frames: { binary: boolean; bytes: Buffer }[] = [];
@@ -32,13 +34,19 @@ describe('raw WebSocket route /ws-raw', () => {
     const bytes = Buffer.from('data: ✓\n\n');
     const { frames } = await receive(`${server.url}/ws-raw?b=${b64(bytes)}&frames=7,8&binary=1`);
     expect(frames.map((f) => f.binary)).toEqual([true, true, true]);
-    expect(frames.map((f) => [...f.bytes])).toEqual([[...bytes.subarray(0, 7)], [...bytes.subarray(7, 8)], [...bytes.subarray(8)]]);
+    expect(frames.map((f) => [...f.bytes])).toEqual([
+      [...bytes.subarray(0, 7)],
+      [...bytes.subarray(7, 8)],
+      [...bytes.subarray(8)],
+    ]);
     expect(Buffer.concat(frames.map((f) => f.bytes)).equals(bytes)).toBe(true);
   });
 
   it('closes with the close= code, and ignores offsets outside the text or repeated', async () => {
     const server = await start();
-    const { frames, code } = await receive(`${server.url}/ws-raw?b=${b64('data: x\n\n')}&frames=0,4,4,99,-1&close=4001`);
+    const { frames, code } = await receive(
+      `${server.url}/ws-raw?b=${b64('data: x\n\n')}&frames=0,4,4,99,-1&close=4001`,
+    );
     expect(frames.map((f) => f.bytes.toString())).toEqual(['data', ': x\n\n']);
     expect(code).toBe(4001);
   });
@@ -47,7 +55,9 @@ describe('raw WebSocket route /ws-raw', () => {
     const server = await start();
     const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws-raw?b=${b64('data: held\n\n')}&hold=1`);
     onTestFinished(() => ws.terminate());
-    const first = await new Promise<string>((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString())));
+    const first = await new Promise<string>((resolve) =>
+      ws.once('message', (data: Buffer) => resolve(data.toString())),
+    );
     expect(first).toBe('data: held\n\n');
     let closed = false;
     ws.on('close', () => (closed = true));
@@ -61,7 +71,13 @@ describe('raw WebSocket route /ws-raw', () => {
     const path = `/ws-raw?b=${b64('data: x\n\n')}&lastEventId=%C3%BC7`;
     await receive(`${server.url}${path}`);
     await eventually(() => server.requests.length === 1, 'the recorded upgrade');
-    expect(server.requests[0]).toMatchObject({ endpoint: 'ws', method: 'GET', url: path, lastEventId: 'ü7', status: 101 });
+    expect(server.requests[0]).toMatchObject({
+      endpoint: 'ws',
+      method: 'GET',
+      url: path,
+      lastEventId: 'ü7',
+      status: 101,
+    });
   });
 
   it('refuses bad parameters with 400 (recorded), and answers plain HTTP with 426', async () => {

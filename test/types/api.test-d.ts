@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   ResilientEventSource,
-  ResilientEventSourceError,
+  type ResilientEventSourceError,
   type ConnectionState,
   type ServerEvent,
   type StateChange,

@@ -15,7 +15,11 @@ describe('bad configuration throws at construction, naming the fix', () => {
     ['/events', { heartbeatTimeout: -1 }, /heartbeatTimeout must be a number from 0/],
     ['/events', { heartbeatTimeout: Number.NaN }, /heartbeatTimeout/],
     ['/events', { transport: 'sse' }, /unknown transport "sse"; use one of auto, native, polyfill, fetch, websocket/],
-    ['/events', { transport: 'native', headers: { A: 'b' } }, /native EventSource sends no headers.*use transport 'fetch'/],
+    [
+      '/events',
+      { transport: 'native', headers: { A: 'b' } },
+      /native EventSource sends no headers.*use transport 'fetch'/,
+    ],
     ['/events', { transport: 'polyfill', method: 'POST' }, /polyfill only sends GET/],
     ['/events', { reconnect: { jitter: 2 } }, /reconnect.jitter must be a number from 0 to 1/],
     ['/events', { reconnect: { factor: 0.5 } }, /reconnect.factor/],
@@ -40,7 +44,9 @@ describe('server-side rendering', () => {
   it('without EventSource, construction fails with a clear error unless one is injected', () => {
     vi.unstubAllGlobals(); // no page at all
     expect(globalThis.EventSource).toBeUndefined();
-    expect(() => new ResilientEventSource('https://api.example/events')).toThrow(/no EventSource in this environment.*pass \{ EventSource \}/);
+    expect(() => new ResilientEventSource('https://api.example/events')).toThrow(
+      /no EventSource in this environment.*pass \{ EventSource \}/,
+    );
     const source = new ResilientEventSource('https://api.example/events', { EventSource });
     expect(FakeEventSource.instances).toHaveLength(1);
     source.close();

@@ -129,7 +129,10 @@ describe('server events', () => {
 
 describe('Last-Event-ID resume', () => {
   it('sends the last id as the query parameter on every recreated connection, replacing any old value', () => {
-    const { source } = createSource({ reconnect: { initialDelay: 10 } }, 'https://api.example/events?topic=a&lastEventId=stale');
+    const { source } = createSource(
+      { reconnect: { initialDelay: 10 } },
+      'https://api.example/events?topic=a&lastEventId=stale',
+    );
     source.on('message', () => {});
     FakeEventSource.last.accept();
     FakeEventSource.last.send('message', '1', '41');
@@ -186,7 +189,11 @@ describe('Last-Event-ID resume', () => {
   });
 
   it('dedupe drops an event whose id was already delivered', () => {
-    const { source } = createSource<{ message: string }>({ dedupe: 10, parse: 'text', reconnect: { initialDelay: 10 } });
+    const { source } = createSource<{ message: string }>({
+      dedupe: 10,
+      parse: 'text',
+      reconnect: { initialDelay: 10 },
+    });
     const got: string[] = [];
     source.on('message', (e) => got.push(e.data));
     FakeEventSource.last.accept();

@@ -18,7 +18,12 @@ describe('lifecycle', () => {
     FakeEventSource.last.accept();
     expect(source.state).toBe('open');
     expect(source.readyState).toBe(1);
-    expect(changes.at(-1)).toMatchObject({ state: 'open', previous: 'connecting', reason: 'open', transport: 'native' });
+    expect(changes.at(-1)).toMatchObject({
+      state: 'open',
+      previous: 'connecting',
+      reason: 'open',
+      transport: 'native',
+    });
   });
 
   it('owns reconnection: closes the failed EventSource and recreates it after the backoff', () => {

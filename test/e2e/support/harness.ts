@@ -12,7 +12,15 @@ export interface Snapshot<Data = unknown> {
   url: string;
   events: { type: string; data: Data; lastEventId: string; t: number }[];
   changes: (StateChange & { t: number })[];
-  errors: { type: string; status?: number; closeCode?: number; eventType?: string; raw?: string; message: string; t: number }[];
+  errors: {
+    type: string;
+    status?: number;
+    closeCode?: number;
+    eventType?: string;
+    raw?: string;
+    message: string;
+    t: number;
+  }[];
 }
 
 /** A request the page made, as Chromium saw it (`/raw` and static files are not in server.requests). */
@@ -28,7 +36,10 @@ export interface PageRequest {
 }
 
 /** JSON-safe options only: the page receives them through page.evaluate. */
-export type PageOptions = Omit<ResilientEventSourceOptions, 'EventSource' | 'WebSocket' | 'fetch' | 'parse' | 'headers' | 'body'> & {
+export type PageOptions = Omit<
+  ResilientEventSourceOptions,
+  'EventSource' | 'WebSocket' | 'fetch' | 'parse' | 'headers' | 'body'
+> & {
   parse?: 'json' | 'text';
   headers?: Record<string, string>;
   body?: string;
@@ -58,7 +69,14 @@ export interface BrowserHarness {
 export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {
   // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
   const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
-  const server = await startServer({ port: 0, producers: false, heartbeatMs: 1000, retryMs: 100, staticRoot, ...serverOptions });
+  const server = await startServer({
+    port: 0,
+    producers: false,
+    heartbeatMs: 1000,
+    retryMs: 100,
+    staticRoot,
+    ...serverOptions,
+  });
   const browser = await launchChromium();
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -69,7 +87,13 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const pageRequests: PageRequest[] = [];
   page.on('request', (request) =>
-    pageRequests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType(), headers: request.headers(), t: Date.now() }),
+    pageRequests.push({
+      url: request.url(),
+      method: request.method(),
+      resourceType: request.resourceType(),
+      headers: request.headers(),
+      t: Date.now(),
+    }),
   );
   page.on('websocket', (socket) =>
     pageRequests.push({ url: socket.url(), method: 'GET', resourceType: 'websocket', headers: {}, t: Date.now() }),
@@ -84,10 +108,15 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     page,
     pageErrors,
     create: (url, options = {}, names = ['message']) =>
-      page.evaluate(([u, o, n]) => (window as unknown as HarnessWindow).harness.create(u, o, n), [url, options, names] as const),
+      page.evaluate(([u, o, n]) => (window as unknown as HarnessWindow).harness.create(u, o, n), [
+        url,
+        options,
+        names,
+      ] as const),
     snapshot: <Data>(id: number) =>
       page.evaluate((i) => (window as unknown as HarnessWindow).harness.snapshot(i), id) as Promise<Snapshot<Data>>,
-    call: (id, method) => page.evaluate(([i, m]) => (window as unknown as HarnessWindow).harness.call(i, m), [id, method] as const),
+    call: (id, method) =>
+      page.evaluate(([i, m]) => (window as unknown as HarnessWindow).harness.call(i, m), [id, method] as const),
     pageRequests,
     closeAll: () => page.evaluate(() => (window as unknown as HarnessWindow).harness.closeAll()),
     async faults(plan) {
@@ -97,7 +126,8 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
         body: JSON.stringify(plan),
       });
       const answer: unknown = await response.json();
-      if (response.status !== 200) throw new Error(`POST /faults ${JSON.stringify(plan)} answered ${response.status}: ${JSON.stringify(answer)}`);
+      if (response.status !== 200)
+        throw new Error(`POST /faults ${JSON.stringify(plan)} answered ${response.status}: ${JSON.stringify(answer)}`);
       return answer;
     },
     async close() {
@@ -120,14 +150,21 @@ interface HarnessWindow {
  * Polls `probe` until `done` holds for what it returned, and returns that value. On timeout it throws
  * an error naming what was awaited and showing the last value seen, so a failure says what it saw.
  */
-export async function until<T>(what: string, probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
     if (Date.now() - start > timeoutMs) {
       const seen = JSON.stringify(value, null, 1) ?? String(value);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen.length > 4000 ? `${seen.slice(0, 4000)}…` : seen}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen.length > 4000 ? `${seen.slice(0, 4000)}…` : seen}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,7 +1,13 @@
 import type { TransportFailure, TransportSink, WireEvent } from '../../../src/transports/transport';
 
 // ['open'] when the transport passed no status at all (WebSocket), so tests can tell.
-type Call = ['open'] | ['open', number | undefined] | ['event', WireEvent] | ['activity'] | ['retry', number] | ['fail', TransportFailure];
+type Call =
+  | ['open']
+  | ['open', number | undefined]
+  | ['event', WireEvent]
+  | ['activity']
+  | ['retry', number]
+  | ['fail', TransportFailure];
 
 /** A sink that records every call in order and can be awaited for the n-th call of a kind. */
 export function recordingSink() {
@@ -10,7 +16,11 @@ export function recordingSink() {
   const count = (kind: Call[0]): number => calls.filter((call) => call[0] === kind).length;
   const record = (call: Call): void => {
     calls.push(call);
-    waiters = waiters.filter((waiter) => (waiter.done() ? (waiter.resolve(), false) : true));
+    waiters = waiters.filter((waiter) => {
+      if (!waiter.done()) return true;
+      waiter.resolve();
+      return false;
+    });
   };
   const sink: TransportSink = {
     open: (...status) => record(['open', ...status] as Call),

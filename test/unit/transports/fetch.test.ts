@@ -191,12 +191,15 @@ describe('fetchTransport: status policy', () => {
     expect(c.calls[0]).toEqual(['open', 200]);
   });
 
-  it.each([['text/plain'], ['text/event-streams'], [null]])('fails fatally on 200 with Content-Type %s', async (contentType) => {
-    const c = connect({ contentType });
-    await c.until('fail');
-    expect(c.calls).toEqual([['fail', expect.objectContaining({ status: 200, fatal: true })]]);
-    expect(c.failures()[0]?.message).toEqual(expect.any(String));
-  });
+  it.each([['text/plain'], ['text/event-streams'], [null]])(
+    'fails fatally on 200 with Content-Type %s',
+    async (contentType) => {
+      const c = connect({ contentType });
+      await c.until('fail');
+      expect(c.calls).toEqual([['fail', expect.objectContaining({ status: 200, fatal: true })]]);
+      expect(c.failures()[0]?.message).toEqual(expect.any(String));
+    },
+  );
 
   it('fails fatally on 204 No Content', async () => {
     const c = connect({ status: 204 });

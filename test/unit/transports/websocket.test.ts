@@ -70,6 +70,7 @@ describe('websocketTransport: connecting', () => {
 
   it('fails fatally when the constructor throws (bad URL)', async () => {
     const cause = new SyntaxError('The URL is invalid');
+    // biome-ignore lint/complexity/useArrowFunction: called with `new`, so it must be a function
     const Throwing = function () {
       throw cause;
     } as unknown as typeof WebSocket;
@@ -161,7 +162,11 @@ describe('websocketTransport: close codes', () => {
     const c = connected();
     c.socket.serverClose(code, 'not allowed');
     expect(c.failures()).toEqual([
-      expect.objectContaining({ closeCode: code, fatal: true, message: `closed by server with code ${code}: not allowed` }),
+      expect.objectContaining({
+        closeCode: code,
+        fatal: true,
+        message: `closed by server with code ${code}: not allowed`,
+      }),
     ]);
   });
 
