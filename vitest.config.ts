@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two fast projects run in Node: pure logic with fakes, and the reference server over real sockets.
-// Real-browser suites live in test/e2e and run through the same command (see package.json).
+// Node projects (unit + type tests, the reference server, the built package, the SDK over real sockets) run
+// together in `npm run test:node`; the real-browser suites in test/e2e run on their own in `npm run test:browser`.
 export default defineConfig({
   test: {
     projects: [
