@@ -8,7 +8,7 @@ import { FakeEventSource } from './support/setup';
 const EventSource = FakeEventSource as unknown as ResilientEventSourceOptions['EventSource'];
 const choose = (options: ResilientEventSourceOptions = {}) => sseTransport(settingsFrom(options));
 /** A browser: a global EventSource beside Node's streaming fetch. */
-const inBrowser = (): void => vi.stubGlobal('EventSource', FakeEventSource);
+const inBrowser = (): unknown => vi.stubGlobal('EventSource', FakeEventSource);
 
 beforeEach(() => forgetWorkingTransports());
 afterEach(() => vi.unstubAllGlobals());
