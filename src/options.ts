@@ -104,6 +104,7 @@ export function settingsFrom(options: ResilientEventSourceOptions): Settings {
     fail('lastEventIdParam must be a non-empty string, or null');
   }
   const { initialDelay } = numbers('reconnect.', reconnect, { initialDelay: [1000, 0, MAX_TIMER] });
+  if (transport === 'websocket' && !websocket) fail("transport 'websocket' needs websocket: { url }");
   const url = websocket?.url;
   if (websocket && typeof url !== 'string' && typeof url !== 'function' && !(url instanceof URL)) {
     fail('websocket.url must be a URL or a function');

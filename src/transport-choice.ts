@@ -36,6 +36,8 @@ export type ChoiceSettings = Pick<
 export function sseTransport(settings: ChoiceSettings): TransportName | undefined {
   const { transport } = settings;
   const streams = (): boolean => !!settings.fetch || fetchStreamingSupported();
+  // 'websocket' asks for no SSE at all: nothing to return to either.
+  if (transport === 'websocket') return undefined;
   if (transport === 'native') return nativeEventSource(settings.EventSource) ? 'native' : undefined;
   if (transport !== 'auto') return transport;
   // Native EventSource cannot send headers, a method or a body.

@@ -83,6 +83,17 @@ describe('the WebSocket fallback decision', () => {
     expect(createTransportChoice(settings, 'https://api.example/events').next()).toBe('native');
   });
 
+  it("transport 'websocket' stays on it: no trial return to SSE", () => {
+    const only = createTransportChoice(
+      settingsFrom({ EventSource, transport: 'websocket', websocket: { url: 'wss://api.example/ws' } }),
+      'https://api.example/events',
+    );
+    expect(only.next()).toBe('websocket');
+    expect(only.returnToSse()).toBe(false);
+    expect(only.next()).toBe('websocket');
+    expect(() => settingsFrom({ transport: 'websocket' })).toThrow(/transport 'websocket' needs websocket: \{ url \}/);
+  });
+
   it('uses the WebSocket where SSE is unavailable, and says why when neither is there', () => {
     const none = settingsFrom({ transport: 'native', websocket: { url: 'wss://api.example/ws' } });
     const choice = createTransportChoice(none, undefined);
