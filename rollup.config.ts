@@ -21,16 +21,19 @@ const external = ['mitt', 'eventsource-parser', 'event-source-polyfill'];
 
 /**
  * The <script> build carries everything of ours in one file, and loads event-source-polyfill on
- * first use from a copy shipped beside it (src/transports/polyfill-script-loader.ts).
+ * first use from a copy shipped beside it: the module that loads the polyfill
+ * (src/transports/polyfill-loader.ts) is replaced, whoever imports it, by
+ * src/transports/polyfill-script-loader.ts, which exports the same `loadPolyfill`.
  */
 function polyfillBesideBundle(): Plugin {
-  const scriptLoader = fileURLToPath(new URL('./src/transports/polyfill-script-loader.ts', import.meta.url));
+  const file = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+  const bundlerLoader = file('./src/transports/polyfill-loader.ts');
+  const scriptLoader = file('./src/transports/polyfill-script-loader.ts');
   return {
     name: 'polyfill-beside-bundle',
-    async resolveId(source, importer) {
-      if (source !== './polyfill-loader') return null;
-      const resolved = await this.resolve(source, importer, { skipSelf: true });
-      return resolved && scriptLoader;
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === bundlerLoader ? scriptLoader : null;
     },
     generateBundle() {
       this.emitFile({

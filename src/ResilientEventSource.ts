@@ -1,5 +1,5 @@
+import { type Connection, createConnection } from './connection';
 import type { ServerEvent } from './emitter';
-import { createSource, type Source } from './source';
 import type { TransportName } from './transports/transport';
 import type {
   ConnectionState,
@@ -21,10 +21,11 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
 
-  readonly #source: Source;
+  /** The state machine (connection.ts); this class adds the types and the EventSource-like surface. */
+  readonly #source: Connection;
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    this.#source = createSource(url, options);
+    this.#source = createConnection(url, options);
   }
 
   /** 0 connecting, 1 open, 2 closed, as EventSource. */
@@ -33,6 +34,7 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
     return state === 'open' ? 1 : state === 'closed' ? 2 : 0;
   }
 
+  /** Where the lifecycle is: 'connecting', 'open', 'reconnecting' or 'closed'. */
   get state(): ConnectionState {
     return this.#source.state;
   }

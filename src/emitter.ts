@@ -35,18 +35,31 @@ export function callEach<T>(
   }
 }
 
-export type ServerEventEmitter = ReturnType<typeof createEmitter>;
+/** Server event listeners by event name. */
+export interface ServerEventListeners {
+  /** Adds `handler` for `type` (once: adding it again does nothing); returns its removal. */
+  on(type: string, handler: Handler): () => void;
+  off(type: string, handler: Handler): void;
+  /** Whether `type` has a listener. */
+  has(type: string): boolean;
+  /** The names that have listeners. */
+  types(): IterableIterator<string>;
+  /** Removes every listener; a dispatch under way calls none of the rest. */
+  clear(): void;
+  /** Calls the listeners of `event.type`, each isolated. */
+  emit(event: ServerEvent): void;
+}
 
 /**
- * Server event listeners by event name (`handlers`: only names with listeners), kept by mitt.
- * Events are dispatched here rather than by mitt's emit, so that `'*'` is an ordinary name
- * (mitt's wildcard) and a throwing handler is isolated.
+ * Server event listeners, kept by mitt in a map that holds only names with listeners. Events are
+ * dispatched here rather than by mitt's emit, so that `'*'` is an ordinary name (mitt's wildcard)
+ * and a throwing handler is isolated.
  */
-export function createEmitter(onThrow: (error: unknown, type: string) => void) {
+export function createEmitter(onThrow: (error: unknown, type: string) => void): ServerEventListeners {
   const handlers = new Map<string, Handler[]>();
   const bus = mitt<Record<string, ServerEvent>>(handlers as EventHandlerMap<Record<string, ServerEvent>>);
   const failed = (error: unknown, event: ServerEvent): void => onThrow(error, event.type);
-  // close() clears the handlers: the listeners after the one that called it hear nothing.
+  // clear() (from close()) empties the map: the listeners after the one that called it hear nothing.
   const alive = (event: ServerEvent): boolean => handlers.has(event.type);
   const off = (type: string, handler: Handler): void => {
     // mitt's off() without a handler removes them all; ours removes nothing.
@@ -54,14 +67,15 @@ export function createEmitter(onThrow: (error: unknown, type: string) => void) {
     if (!handlers.get(type)?.length) handlers.delete(type);
   };
   return {
-    handlers,
-    /** Adds `handler` for `type` (once: adding it again does nothing); returns its removal. */
-    on(type: string, handler: Handler): () => void {
+    on(type, handler) {
       if (!handlers.get(type)?.includes(handler)) bus.on(type, handler);
       return () => off(type, handler);
     },
     off,
-    emit(event: ServerEvent): void {
+    has: (type) => handlers.has(type),
+    types: () => handlers.keys(),
+    clear: () => handlers.clear(),
+    emit(event) {
       const list = handlers.get(event.type);
       // One listener, the common case, needs no copy: this runs once per event.
       if (list) callEach(list.length > 1 ? [...list] : list, event, failed, alive);

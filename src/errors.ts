@@ -52,13 +52,16 @@ export class ResilientEventSourceError extends Error {
   }
 }
 
-const PREFIX = 'ResilientEventSource: ';
-
-/** A TypeError for bad configuration: thrown at construction, or reported as fatal (retrying cannot fix it). */
-export const configError = (message: string): TypeError => new TypeError(PREFIX + message);
-
-export const isConfigError = (error: unknown): boolean =>
-  error instanceof TypeError && error.message.startsWith(PREFIX);
+/**
+ * Bad configuration, which retrying cannot fix: thrown at construction, or reported as fatal when a
+ * `url` or `headers` function or a lazily loaded part turns out unusable. A TypeError, as the platform's
+ * own argument errors are; the message names the fix.
+ */
+export class ConfigError extends TypeError {
+  constructor(message: string) {
+    super(`ResilientEventSource: ${message}`);
+  }
+}
 
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

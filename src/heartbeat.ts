@@ -1,5 +1,3 @@
-export type Heartbeat = ReturnType<typeof createHeartbeat>;
-
 /**
  * Calls `onExpire` when nothing arrived for `timeout` ms (0 disables the watchdog).
  *

@@ -1,23 +1,66 @@
-import { configError } from './errors';
-import type { ResilientEventSourceOptions, TransportOption } from './types';
+import type { BackoffSettings } from './backoff';
+import { ConfigError } from './errors';
+import type {
+  EventSourceConstructor,
+  HeadersInput,
+  ResilientEventSourceOptions,
+  TransportOption,
+  UrlInput,
+} from './types';
 
-export type Settings = ReturnType<typeof settingsFrom>;
+/** The reconnect options with every default applied. */
+export interface ReconnectSettings extends BackoffSettings {
+  maxAttempts: number;
+  resetAfter: number;
+}
+
+/** The WebSocket fallback options with every default applied. */
+export interface WebSocketSettings {
+  url: UrlInput;
+  protocols?: string | string[];
+  after: number;
+  returnToSseAfter: number;
+}
+
+/** The options after checks and defaults: what the rest of the SDK reads (see types.ts for each meaning). */
+export interface Settings {
+  transport: TransportOption;
+  headers?: HeadersInput;
+  withCredentials: boolean;
+  /** Upper-cased. */
+  method: string;
+  body?: BodyInit | null;
+  /** Headers, a method other than GET or a body were asked for: native EventSource cannot send them. */
+  needsRequestControl: boolean;
+  heartbeatTimeout: number;
+  heartbeatEvent: string | null;
+  reconnect: ReconnectSettings;
+  lastEventId: string;
+  lastEventIdParam: string | null;
+  parse: (raw: string, type: string) => unknown;
+  /** The size of the window of recent ids; 0 = off. */
+  dedupe: number;
+  websocket?: WebSocketSettings;
+  EventSource?: EventSourceConstructor;
+  WebSocket?: typeof WebSocket;
+  fetch?: typeof fetch;
+}
 
 const TRANSPORTS: readonly TransportOption[] = ['auto', 'native', 'polyfill', 'fetch', 'websocket'];
 
 const PARSERS = { json: JSON.parse, text: (raw: string) => raw };
 
 const fail = (message: string): never => {
-  throw configError(message);
+  throw new ConfigError(message);
 };
 
 /** [default, min, max] of a numeric option. */
 type Range = [fallback: number, min: number, max?: number];
 
-/** The numbers `ranges` names, read from `values` (named `prefix` + key in messages): checked, or defaulted when absent. */
 /** setTimeout treats longer delays (and Infinity) as 0: a tight loop instead of a long wait. */
 const MAX_TIMER = 2 ** 31 - 1;
 
+/** The numbers `ranges` names, read from `values` (named `prefix` + key in messages): checked, or defaulted when absent. */
 function numbers<Key extends string>(
   prefix: string,
   values: object | null | undefined,
@@ -37,7 +80,7 @@ function numbers<Key extends string>(
 }
 
 /** Applies every default and checks every value once, at construction, with messages that name the fix. */
-export function settingsFrom(options: ResilientEventSourceOptions) {
+export function settingsFrom(options: ResilientEventSourceOptions): Settings {
   if (options === null || typeof options !== 'object') fail('options must be an object');
   const {
     reconnect,
@@ -61,13 +104,18 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
     fail('lastEventIdParam must be a non-empty string, or null');
   }
   const { initialDelay } = numbers('reconnect.', reconnect, { initialDelay: [1000, 0, MAX_TIMER] });
+  if (transport === 'websocket' && !websocket) fail("transport 'websocket' needs websocket: { url }");
   const url = websocket?.url;
   if (websocket && typeof url !== 'string' && typeof url !== 'function' && !(url instanceof URL)) {
     fail('websocket.url must be a URL or a function');
   }
   return {
-    ...options,
     transport,
+    headers: options.headers,
+    body: options.body,
+    EventSource: options.EventSource,
+    WebSocket: options.WebSocket,
+    fetch: options.fetch,
     method,
     needsRequestControl,
     heartbeatEvent,
@@ -97,7 +145,8 @@ export function settingsFrom(options: ResilientEventSourceOptions) {
     ),
     websocket: websocket
       ? {
-          ...websocket,
+          url: websocket.url,
+          protocols: websocket.protocols,
           ...numbers('websocket.', websocket, { after: [2, 1], returnToSseAfter: [60_000, 0, MAX_TIMER] }),
         }
       : undefined,

@@ -124,8 +124,9 @@ export type EventSourceConstructor = new (url: string, init?: { withCredentials?
 /** Options of a ResilientEventSource; every one is optional. */
 export interface ResilientEventSourceOptions {
   /**
-   * 'auto' picks native EventSource when nothing needs more; 'fetch' when headers, method or
-   * body are set (and the environment streams fetch bodies); event-source-polyfill otherwise.
+   * 'auto' picks 'fetch' wherever fetch streams response bodies (it sees statuses, comments and
+   * `retry:`, which native EventSource hides); native EventSource where fetch cannot stream, or when
+   * an `EventSource` is injected; event-source-polyfill where neither works.
    * @defaultValue 'auto'
    */
   transport?: TransportOption;
@@ -150,14 +151,16 @@ export interface ResilientEventSourceOptions {
    */
   body?: BodyInit | null;
   /**
-   * Milliseconds without any event (or, where the transport shows them, bytes and comments) after
-   * which the connection is presumed dead and recreated. 0 turns the watchdog off.
+   * Milliseconds without any byte, comment or event after which the connection is presumed dead and
+   * recreated. On 'native', which shows only events, an open stream is watched only once an event
+   * named `heartbeatEvent` has arrived. 0 turns the watchdog off.
    * @defaultValue 45000
    */
   heartbeatTimeout?: number;
   /**
-   * Server event name that only proves liveness. Native EventSource hides SSE comments, so a server
-   * must send a real event for it; the SDK always listens to this name. null = none.
+   * Server event name that only proves liveness. Native EventSource hides SSE comments, so there the
+   * first such event arms the watchdog (see `heartbeatTimeout`); the SDK always listens to this name.
+   * null = none.
    * @defaultValue 'heartbeat'
    */
   heartbeatEvent?: string | null;

@@ -1,4 +1,4 @@
-import { configError } from './errors';
+import { ConfigError } from './errors';
 
 /** Resolves `input` against the page, as EventSource does, or throws an error that says what to pass instead. */
 export function resolveUrl(
@@ -9,7 +9,7 @@ export function resolveUrl(
   try {
     return new URL(input, base);
   } catch {
-    throw configError(
+    throw new ConfigError(
       `invalid URL ${JSON.stringify(String(input))}` +
         (base ? '' : ' (relative URL needs a page: pass an absolute one)'),
     );

@@ -37,6 +37,8 @@ export class Connection {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private eventsSent = 0;
+  /** `?heartbeat=comment`: heartbeat ticks send the comment only, no `event: heartbeat`. */
+  commentOnlyHeartbeat = false;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -58,7 +60,9 @@ export class Connection {
   heartbeat(now: number): void {
     // A stalled connection must look dead, so heartbeats are skipped rather than queued.
     if (this.faults.stalled) return;
-    for (const text of formatHeartbeat(now)) this.enqueue(text);
+    const [comment, event] = formatHeartbeat(now);
+    this.enqueue(comment);
+    if (!this.commentOnlyHeartbeat) this.enqueue(event);
   }
 
   /** Re-evaluates the faults now (stall ended, drip toggled). */

@@ -69,6 +69,7 @@ export async function handleSse(
     buffered: () => res.writableLength,
   };
   const conn = ctx.hub.open('sse', wire, lastEventId);
+  conn.commentOnlyHeartbeat = new URL(req.url ?? '/', 'http://localhost').searchParams.get('heartbeat') === 'comment';
   res.on('close', () => ctx.hub.remove(conn));
   if (res.destroyed) ctx.hub.remove(conn);
 }

@@ -59,6 +59,7 @@ export function createWsBridge(ctx: StreamContext): WsBridge {
         buffered: () => ws.bufferedAmount,
       };
       const conn = ctx.hub.open('ws', wire, lastEventId);
+      conn.commentOnlyHeartbeat = url.searchParams.get('heartbeat') === 'comment';
       ws.on('close', () => ctx.hub.remove(conn));
     });
   }

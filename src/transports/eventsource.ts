@@ -15,6 +15,8 @@ export interface EventSourceInit {
   withCredentials: boolean;
   headers: Record<string, string>;
   lastEventId: string;
+  /** Called for every chunk received, where the EventSource can tell (our polyfill set-up can). */
+  onChunk: () => void;
 }
 
 export type EventSourceLikeConstructor = new (url: string, init: EventSourceInit) => EventSourceLike;
@@ -27,17 +29,25 @@ const isServerEvent = (event: Event): event is MessageEvent => 'data' in event;
 
 /**
  * Transport over an EventSource-shaped constructor. The EventSource is closed at its first error,
- * so it never reconnects on its own terms: the owner does, with its own backoff.
+ * so it never reconnects on its own terms: the owner does, with its own backoff. `seesEveryByte`:
+ * the constructor calls `onChunk` for every chunk (see Transport).
  */
 export const eventSourceTransport =
-  (name: 'native' | 'polyfill', EventSourceCtor: EventSourceLikeConstructor): TransportFactory =>
+  (
+    name: 'native' | 'polyfill',
+    EventSourceCtor: EventSourceLikeConstructor,
+    seesEveryByte: boolean,
+  ): TransportFactory =>
   ({ url, withCredentials, headers, lastEventId, eventTypes, eagerIds }, sink) => {
-    // Native EventSource reads withCredentials only; the polyfill's wrapper (polyfill.ts) uses the rest.
-    const source = new EventSourceCtor(url, { withCredentials, headers, lastEventId });
     /** One listener per event name: it knows its name, so the browser event's `type` is never read. */
     const listeners = new Map<string, (event: Event) => void>();
     let previousId = '';
     let live = true;
+    // Native EventSource reads withCredentials only; the polyfill's wrapper (polyfill.ts) uses the rest.
+    const onChunk = (): void => {
+      if (live) sink.activity();
+    };
+    const source = new EventSourceCtor(url, { withCredentials, headers, lastEventId, onChunk });
     // Native EventSource's lastEventId getter is costly, and once an id was seen on this connection
     // an empty one can only mean a reset: from then on the owner reads it only when it needs it.
     // (event-source-polyfill's is a plain property, but can hold a NUL id that must be filtered.)
@@ -86,6 +96,7 @@ export const eventSourceTransport =
 
     const transport: Transport = {
       name,
+      seesEveryByte,
       listen(type) {
         if (!live || listeners.has(type)) return;
         const listener = listenerFor(type);

@@ -32,7 +32,8 @@ export const fetchTransport =
       const headers = new Headers({ Accept: 'text/event-stream' });
       // [spec] "If the event source's last event ID string is not the empty string, then set
       // (`Last-Event-ID`, last event ID string, encoded as UTF-8) in request's header list."
-      if (request.lastEventId) headers.set('Last-Event-ID', utf8HeaderValue(request.lastEventId));
+      if (request.lastEventId && request.lastEventIdHeader !== false)
+        headers.set('Last-Event-ID', utf8HeaderValue(request.lastEventId));
       // Caller headers win, matched case-insensitively (Headers.set replaces any spelling).
       // Accept is CORS-safelisted; Cache-Control is not (it would force a preflight), and cache: 'no-store' covers it.
       for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
@@ -54,7 +55,7 @@ export const fetchTransport =
       // The MIME essence is compared: parameters allowed, case-insensitive.
       const type = response.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
       if (status !== 200 || type !== 'text/event-stream') return stream.fail(httpFailure(status));
-      sink.open(status);
+      sink.open();
 
       reader = body?.getReader();
       const decoder = utf8Decoder();
@@ -73,5 +74,5 @@ export const fetchTransport =
       .then(run)
       .catch((error: unknown) => stream.fail({ cause: error, message: `network error: ${messageOf(error)}` }));
 
-    return { name: 'fetch', listen: ignore, close: stream.stop };
+    return { name: 'fetch', seesEveryByte: true, listen: ignore, close: stream.stop };
   };

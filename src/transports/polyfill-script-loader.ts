@@ -1,6 +1,5 @@
-import { configError } from '../errors';
-import type { EventSourceLikeConstructor } from './eventsource';
-import { configuredPolyfill, type PolyfillConstructor } from './polyfill';
+import { ConfigError } from '../errors';
+import { type ConfiguredPolyfill, configuredPolyfill, type PolyfillConstructor } from './polyfill';
 
 type PolyfillGlobal = { EventSourcePolyfill?: PolyfillConstructor };
 
@@ -15,9 +14,9 @@ const bundleUrl = (globalThis as { document?: Document }).document?.currentScrip
  * so pages that never need it (every modern browser, unless asked) do not download it.
  * A polyfill the page already loaded with its own script is used as it is.
  */
-export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
+export const loadPolyfill = (): Promise<ConfiguredPolyfill> =>
   new Promise((resolve, reject) => {
-    const found = (): EventSourceLikeConstructor | undefined => {
+    const found = (): ConfiguredPolyfill | undefined => {
       const Polyfill = (globalThis as PolyfillGlobal).EventSourcePolyfill;
       return Polyfill && configuredPolyfill(Polyfill);
     };
@@ -25,14 +24,16 @@ export const loadPolyfill = (): Promise<EventSourceLikeConstructor> =>
     if (ready) return resolve(ready);
     const doc = (globalThis as { document?: Document }).document;
     if (!doc || !bundleUrl) {
-      return reject(configError("transport 'polyfill' needs event-source-polyfill: load its script before this one"));
+      return reject(
+        new ConfigError("transport 'polyfill' needs event-source-polyfill: load its script before this one"),
+      );
     }
     const script = doc.createElement('script');
     script.src = new URL(POLYFILL_FILE, new URL(bundleUrl, doc.baseURI)).href;
     script.onload = () => {
       const ctor = found();
       if (ctor) resolve(ctor);
-      else reject(configError(`${script.src} did not define EventSourcePolyfill`));
+      else reject(new ConfigError(`${script.src} did not define EventSourcePolyfill`));
     };
     // Not a configuration error: a network failure, worth retrying.
     script.onerror = () => {

@@ -44,7 +44,8 @@ export interface TransportFailure {
 
 /** Callbacks a transport reports through. */
 export interface TransportSink {
-  open(status?: number): void;
+  /** The server accepted the stream. */
+  open(): void;
   event(event: WireEvent): void;
   /** Bytes, comments or frames arrived: proof of life for the heartbeat. */
   activity(): void;
@@ -69,11 +70,23 @@ export interface TransportRequest {
   eventTypes: Iterable<string>;
   /** The owner needs every event's `id` at once (dedupe): no `idFrom`. */
   eagerIds?: boolean;
+  /**
+   * Send the `Last-Event-ID` header (fetch). Off only where 'auto' chose fetch for a cross-origin stream
+   * without request options: the header would cost a CORS preflight that native EventSource never needs.
+   */
+  lastEventIdHeader?: boolean;
+  /** WebSocket subprotocols (WebSocket). */
+  protocols?: string | string[];
 }
 
 /** One live connection. */
 export interface Transport {
   readonly name: TransportName;
+  /**
+   * Every chunk, comment and frame reaches `sink.activity()`. False for native EventSource, which
+   * shows script only its events (and for event-source-polyfill where it falls back to XHR).
+   */
+  readonly seesEveryByte: boolean;
   /** Start receiving events named `type` (needed by EventSource-based transports). */
   listen(type: string): void;
   /** Detach every handler, then close. Idempotent; nothing is reported afterwards. */

@@ -29,13 +29,13 @@ export const websocketTransport =
       socket.onopen = socket.onmessage = socket.onerror = socket.onclose = ignore;
       if (socket.readyState < CLOSING) socket.close(1000);
     });
-    const transport: Transport = { name: 'websocket', listen: ignore, close: stream.stop };
+    const transport: Transport = { name: 'websocket', seesEveryByte: true, listen: ignore, close: stream.stop };
 
     try {
       // Looked up per connection, so a WebSocket installed after import (polyfill, test stub) is used.
       const Ctor = WebSocketCtor ?? (globalThis.WebSocket as typeof WebSocket | undefined);
       if (!Ctor) throw new TypeError('WebSocket is not available');
-      socket = new Ctor(request.url);
+      socket = new Ctor(request.url, request.protocols);
     } catch (cause) {
       // Reported after the owner holds this transport; a bad URL or missing WebSocket never heals.
       queueMicrotask(() => stream.fail({ fatal: true, cause, message: messageOf(cause) }));

@@ -31,7 +31,7 @@ describe('createEmitter', () => {
     expect(star).toHaveBeenCalledOnce();
     expect(proto).toHaveBeenCalledOnce();
     expect(ctor).toHaveBeenCalledOnce();
-    expect(emitter.handlers.has('toString')).toBe(false);
+    expect(emitter.has('toString')).toBe(false);
   });
 
   it('isolates a throwing listener and reports it; the others still run', () => {
@@ -58,16 +58,38 @@ describe('createEmitter', () => {
     emitter.emit(event('x'));
     expect(second).toHaveBeenCalledTimes(2);
     emitter.off('x', second);
-    expect(emitter.handlers.has('x')).toBe(false);
+    expect(emitter.has('x')).toBe(false);
   });
 
-  it('clear() removes everything', () => {
+  it('has() and types() name only the types with listeners', () => {
     const emitter = createEmitter(() => {});
     const listener = vi.fn();
-    emitter.on('x', listener);
-    emitter.handlers.clear();
+    const offX = emitter.on('x', listener);
+    emitter.on('y', listener);
+    expect([...emitter.types()]).toEqual(['x', 'y']);
+    expect(emitter.has('x')).toBe(true);
+    offX();
+    expect(emitter.has('x')).toBe(false);
+    expect([...emitter.types()]).toEqual(['y']);
+  });
+
+  it('clear() removes every listener of every type, including during a dispatch', () => {
+    const emitter = createEmitter(() => {});
+    const later = vi.fn();
+    const other = vi.fn();
+    emitter.on('x', () => emitter.clear());
+    emitter.on('x', later);
+    emitter.on('y', other);
     emitter.emit(event('x'));
-    expect(listener).not.toHaveBeenCalled();
-    expect([...emitter.handlers.keys()]).toEqual([]);
+    expect(later).not.toHaveBeenCalled();
+    emitter.emit(event('x'));
+    emitter.emit(event('y'));
+    expect(other).not.toHaveBeenCalled();
+    expect(emitter.has('x') || emitter.has('y')).toBe(false);
+    expect([...emitter.types()]).toEqual([]);
+    // Still usable afterwards.
+    emitter.on('x', later);
+    emitter.emit(event('x'));
+    expect(later).toHaveBeenCalledOnce();
   });
 });

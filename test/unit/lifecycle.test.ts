@@ -141,6 +141,7 @@ describe('heartbeat timeout', () => {
   it('recreates the connection when nothing arrives in time', () => {
     const { source, changes, errors } = createSource({ heartbeatTimeout: 3000, reconnect: { initialDelay: 100 } });
     FakeEventSource.last.accept();
+    FakeEventSource.last.send('heartbeat', '0'); // native: the server has shown it sends heartbeat events
     vi.advanceTimersByTime(2999);
     expect(source.state).toBe('open');
     vi.advanceTimersByTime(1);
@@ -166,10 +167,60 @@ describe('heartbeat timeout', () => {
   it('is checked when the page becomes visible again (throttled timers)', () => {
     const { changes } = createSource({ heartbeatTimeout: 3000 });
     FakeEventSource.last.accept();
+    FakeEventSource.last.send('heartbeat', '0');
     page.hide();
     vi.setSystemTime(Date.now() + 60_000); // timers frozen, clock moved
     page.show();
     expect(changes.at(-1)).toMatchObject({ reason: 'heartbeat-timeout' });
+  });
+
+  it('native: an open stream is not watched until the server has sent a heartbeat event', () => {
+    // Native EventSource hides comments, so a server whose liveness is comments only must not flap.
+    const { source, errors } = createSource({ heartbeatTimeout: 3000 });
+    const es = FakeEventSource.last;
+    es.accept();
+    es.send('message', '1'); // an ordinary event does not arm it
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(source.state).toBe('open');
+    expect(errors).toEqual([]);
+    expect(FakeEventSource.instances).toHaveLength(1);
+    es.send('heartbeat', '1');
+    vi.advanceTimersByTime(2999);
+    expect(source.state).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(errors.map((e) => e.type)).toEqual(['heartbeat-timeout']);
+  });
+
+  it('native: once a heartbeat event was seen, every later connection is watched from its start', () => {
+    const { errors } = createSource({ heartbeatTimeout: 3000, reconnect: { initialDelay: 100 } });
+    FakeEventSource.last.accept();
+    FakeEventSource.last.send('heartbeat', '1');
+    FakeEventSource.last.error();
+    vi.advanceTimersByTime(100);
+    expect(FakeEventSource.instances).toHaveLength(2);
+    FakeEventSource.last.accept();
+    vi.advanceTimersByTime(3000);
+    expect(errors.map((e) => e.type)).toEqual(['network', 'heartbeat-timeout']);
+  });
+
+  it('native: a connection that never opens is a stall, heartbeat events seen or not', () => {
+    const { errors } = createSource({ heartbeatTimeout: 3000 });
+    vi.advanceTimersByTime(3000);
+    expect(errors.map((e) => e.type)).toEqual(['heartbeat-timeout']);
+  });
+
+  it('native: a custom heartbeatEvent arms it; with heartbeatEvent null it stays off once open', () => {
+    const custom = createSource({ heartbeatTimeout: 3000, heartbeatEvent: 'ping' });
+    FakeEventSource.last.accept();
+    FakeEventSource.last.send('ping', '');
+    vi.advanceTimersByTime(3000);
+    expect(custom.errors.map((e) => e.type)).toEqual(['heartbeat-timeout']);
+    custom.source.close();
+    const none = createSource({ heartbeatTimeout: 3000, heartbeatEvent: null });
+    FakeEventSource.last.accept();
+    vi.advanceTimersByTime(60_000);
+    expect(none.errors).toEqual([]);
+    expect(none.source.state).toBe('open');
   });
 
   it('0 turns it off', () => {

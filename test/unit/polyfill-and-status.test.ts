@@ -40,6 +40,42 @@ describe('polyfill transport', () => {
     expect(new URL(FakeEventSource.last.url).searchParams.get('lastEventId')).toBe('12');
   });
 
+  it('counts every chunk its fetch stream receives as activity, comments included', async () => {
+    let push: (text: string) => void = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        push = (text) => controller.enqueue(new TextEncoder().encode(text));
+      },
+    });
+    vi.stubGlobal('fetch', async () => new Response(body, { headers: { 'Content-Type': 'text/event-stream' } }));
+    const { source, errors } = await polyfillSource({ heartbeatTimeout: 3000 });
+    const es = FakeEventSource.last;
+    // The polyfill creates its Transport per connection and hands it the callbacks: here, by hand.
+    const Transport = es.init?.Transport as new () => { open(...args: unknown[]): { abort(): void } };
+    es.accept();
+    const received: string[] = [];
+    const stream = new Transport().open(
+      null,
+      () => {},
+      (text: string) => received.push(text),
+      () => {},
+      es.url,
+      false,
+      {},
+    );
+    for (let i = 0; i < 5; i++) {
+      push(': ping\n\n');
+      await vi.advanceTimersByTimeAsync(2000);
+    }
+    expect(received).toHaveLength(5);
+    expect(errors).toEqual([]);
+    expect(source.state).toBe('open');
+    // Once the chunks stop, the watchdog fires.
+    stream.abort();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(errors.map((e) => e.type)).toEqual(['heartbeat-timeout']);
+  });
+
   it('auto picks the polyfill when headers are set and fetch cannot stream', async () => {
     vi.stubGlobal('fetch', undefined);
     const { source } = createSource({ headers: { A: 'b' } });

@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ResilientEventSource, type ResilientEventSourceError, type StateChange } from '../../src';
+import { forgetWorkingTransports } from '../../src/transport-choice';
 import { FakeWebSocket } from './support/fake-websocket';
 import { FakeEventSource, setupFakes, teardownFakes } from './support/setup';
 
 beforeEach(() => {
   setupFakes();
   FakeWebSocket.instances = [];
+  // Which transport worked is remembered per URL for the page's lifetime: each test starts from a fresh page.
+  forgetWorkingTransports();
 });
 afterEach(teardownFakes);
 
-// Which transport worked is remembered per URL for the page's lifetime: each test uses its own URL.
-let stream = 0;
-
 function createOnWebSocket(wsUrl: string | (() => string) = 'wss://api.example/ws') {
-  const source = new ResilientEventSource(`https://api.example/events/${++stream}?topic=a`, {
+  const source = new ResilientEventSource('https://api.example/events?topic=a', {
     EventSource: FakeEventSource as unknown as typeof EventSource,
     WebSocket: FakeWebSocket as unknown as typeof WebSocket,
     reconnect: { initialDelay: 10, jitter: 0 },

@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSseFeeder } from '../../../src/transports/sse-stream';
 import type { TransportSink, WireEvent } from '../../../src/transports/transport';
 
-type Call = ['open', number | undefined] | ['event', WireEvent] | ['activity'] | ['retry', number] | ['fail', unknown];
+type Call = ['open'] | ['event', WireEvent] | ['activity'] | ['retry', number] | ['fail', unknown];
 
 /** A sink that records every call in order. */
 function recordingSink(): TransportSink & { calls: Call[]; events(): WireEvent[]; count(kind: Call[0]): number } {
   const calls: Call[] = [];
   return {
     calls,
-    open: (status) => void calls.push(['open', status]),
+    open: () => void calls.push(['open']),
     event: (event) => void calls.push(['event', event]),
     activity: () => void calls.push(['activity']),
     retry: (ms) => void calls.push(['retry', ms]),

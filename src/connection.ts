@@ -1,23 +1,31 @@
+/**
+ * The state machine behind a ResilientEventSource: it owns reconnection (close and recreate, with backoff
+ * and jitter), detects silent stalls with a heartbeat timeout, resumes from the last event id, and delivers
+ * server events to isolated listeners. The public class (ResilientEventSource.ts) documents each member
+ * and delegates to the `Connection` made here; tab sharing may put another implementation behind it.
+ *
+ * Reading order: `connect()` starts an attempt; the transport reports to `sink`; a failure goes to
+ * `onFailure()`, which reports it and hands over to `retry()` (the next attempt after the backoff) or
+ * `shutdown()`; every state change goes through `transition()`.
+ */
 import { backoffDelay } from './backoff';
 import { callEach, createEmitter, type ServerEvent } from './emitter';
-import {
-  isConfigError,
-  messageOf,
-  ResilientEventSourceError,
-  rethrowLater,
-  type ResilientEventSourceErrorType,
-} from './errors';
-import { fallbackPolicy } from './fallback';
+import { ConfigError, messageOf, ResilientEventSourceError, rethrowLater } from './errors';
+import type { ResilientEventSourceErrorDetails, ResilientEventSourceErrorType } from './errors';
+import { errorTypeOf, type FailureKind, retryReasonOf } from './failure';
 import { createHeartbeat } from './heartbeat';
+import { pageOrigin } from './environment';
 import { settingsFrom } from './options';
 import { isOffline, watchPage } from './page-events';
 import { recentIds } from './recent-ids';
-import { loadTransport, noEventSource } from './transports/select';
+import { createTransportChoice, noEventSource } from './transport-choice';
+import { loadTransport } from './transports/load';
 import type {
   Transport,
   TransportFactory,
   TransportFailure,
   TransportName,
+  TransportRequest,
   TransportSink,
   WireEvent,
 } from './transports/transport';
@@ -30,6 +38,20 @@ import type {
   UrlInput,
 } from './types';
 import { resolveUrl, toWebSocketUrl, withLastEventId } from './url';
+
+/** What the public class needs from the implementation behind it (documented on the class). */
+export interface Connection {
+  readonly state: ConnectionState;
+  readonly transport: TransportName | null;
+  readonly lastEventId: string;
+  readonly url: string;
+  on(type: string, handler: (event: ServerEvent) => void): () => void;
+  off(type: string, handler: (event: ServerEvent) => void): void;
+  onStateChange(listener: StateChangeListener): () => void;
+  onError(listener: ErrorListener): () => void;
+  reconnect(): void;
+  close(): void;
+}
 
 type Maybe<T> = T | Promise<T>;
 
@@ -45,15 +67,9 @@ const subscribe = <T>(listeners: Set<T>, listener: T): (() => void) => {
   return () => listeners.delete(listener);
 };
 
-export type Source = ReturnType<typeof createSource>;
-
-/**
- * The connection logic behind a ResilientEventSource: owns reconnection (close and recreate, with
- * backoff and jitter), detects silent stalls with a heartbeat timeout, resumes from the last event id,
- * and delivers server events to isolated listeners. Returns what the public class exposes.
- */
-export function createSource(urlInput: UrlInput, options: ResilientEventSourceOptions) {
+export function createConnection(urlInput: UrlInput, options: ResilientEventSourceOptions): Connection {
   const settings = settingsFrom(options);
+  const { heartbeatEvent } = settings;
   const stateListeners = new Set<StateChangeListener>();
   const errorListeners = new Set<ErrorListener>();
   const heartbeat = createHeartbeat(settings.heartbeatTimeout, () =>
@@ -65,43 +81,45 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     error('listener', `"${eventType}" listener threw`, { eventType, cause }),
   );
 
-  let connection: Transport | undefined;
+  let current: Transport | undefined;
   /** The transport of the current or next connection. */
   let transport: TransportName;
-  /** Bumped whenever a connection is started or dropped. */
-  let generation = 0;
+  /**
+   * Bumped by every state change and every dropped connection. A callback that captured an older value
+   * (an attempt still loading, a listener's caller) is stale: something newer happened meanwhile.
+   */
+  let epoch = 0;
   let attempt = 0;
   let openedAt = 0;
   /** The server's `retry:` value, which replaces `reconnect.initialDelay`. */
   let serverRetry: number | undefined;
+  /**
+   * The server sent a heartbeat event. Until then, a transport that cannot see every byte (native) is
+   * not watched once open: comments, which it cannot see, may be all that keeps the stream alive.
+   */
+  let heartbeatShown = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryAt = 0;
   let returnTimer: ReturnType<typeof setTimeout> | undefined;
   let unwatchPage: (() => void) | undefined;
   /** close() was called: final, unlike the closed state the source reaches by itself. */
   let disposed = false;
-  /** Bumped by every state change, so a stale announcement stops when a listener causes a newer one. */
-  let stateVersion = 0;
   /** The last event id, or where to read it when the transport reports it lazily (WireEvent.idFrom). */
   let lastId = settings.lastEventId;
   let idFrom: WireEvent['idFrom'];
 
-  /** What the public class reads, and its methods. */
-  const source = {
+  const connection = {
     state: 'connecting' as ConnectionState,
-    /** The transport of the current (or next) connection; null once closed. */
     get transport(): TransportName | null {
-      return source.state === 'closed' ? null : transport;
+      return connection.state === 'closed' ? null : transport;
     },
-    /** The id of the last event received; sent on every reconnect. */
     get lastEventId(): string {
       return idFrom ? idFrom.lastEventId : lastId;
     },
-    /** The resolved stream URL (for a function URL, the one it last returned). */
     url: typeof urlInput === 'function' ? '' : resolveUrl(urlInput).href,
     on(type: string, handler: (event: ServerEvent) => void): () => void {
       const off = events.on(type, handler);
-      connection?.listen(type);
+      current?.listen(type);
       return off;
     },
     off: events.off,
@@ -109,7 +127,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     onError: (listener: ErrorListener) => subscribe(errorListeners, listener),
     reconnect(): void {
       if (disposed) return;
-      if (source.state === 'closed') {
+      if (connection.state === 'closed') {
         attempt = 0;
         unwatchPage = watch();
       }
@@ -119,26 +137,32 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       if (disposed) return;
       disposed = true;
       shutdown('close');
-      events.handlers.clear();
+      events.clear();
       stateListeners.clear();
       errorListeners.clear();
     },
   };
 
   // Memory of the working transport is per stream, not per resume point: the URL without its query.
-  const fallback = fallbackPolicy(settings, source.url.split('?')[0] || undefined);
+  const choice = createTransportChoice(settings, connection.url.split('?')[0] || undefined);
+  const chooseTransport = (): TransportName => (transport = choice.next());
 
   /** What every connection reports to. Transports report nothing once closed, and the one in use is the only one open. */
   const sink: TransportSink = {
     open() {
       openedAt = Date.now();
       heartbeat.touch();
-      fallback.opened(transport);
-      setState('open', 'open');
+      if (!heartbeatShown && current && !current.seesEveryByte) heartbeat.stop();
+      choice.opened(transport);
+      transition('open', 'open');
     },
     // The hot path: one call per server event.
     event({ type, data, id, idFrom: from }) {
       heartbeat.touch();
+      if (type === heartbeatEvent && !heartbeatShown) {
+        heartbeatShown = true;
+        heartbeat.start(); // armed from now on, on every transport
+      }
       if (from) {
         idFrom = from;
       } else if (id !== undefined) {
@@ -146,7 +170,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
         lastId = id;
         idFrom = undefined;
       }
-      if (!events.handlers.has(type)) return;
+      if (!events.has(type)) return;
       let parsed: unknown;
       try {
         parsed = settings.parse(data, type);
@@ -167,7 +191,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
                 return from.lastEventId;
               },
             }
-          : { type, data: parsed, raw: data, lastEventId: source.lastEventId },
+          : { type, data: parsed, raw: data, lastEventId: connection.lastEventId },
       );
     },
     activity: heartbeat.touch,
@@ -175,10 +199,8 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       // A `retry: 0` would make every backoff delay 0 (0 × factor^n): a floor keeps the backoff growing.
       serverRetry = Math.max(ms, MIN_SERVER_RETRY);
     },
-    fail: (failure) => onFailure(failure),
+    fail: (failure) => onFailure(failure, 'transport'),
   };
-
-  const pickTransport = (): TransportName => (transport = fallback.transport());
 
   /**
    * While on the WebSocket (open or not), try SSE again every `returnToSseAfter` ms; while offline,
@@ -192,8 +214,28 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       if (transport !== 'websocket') return;
       if (isOffline()) return armReturnToSse();
       // Where SSE is unavailable (no EventSource, no streaming fetch) there is nothing to return to.
-      if (fallback.returnToSse()) connectNow('return-to-sse');
+      if (choice.returnToSse()) connectNow('return-to-sse');
     }, after);
+  }
+
+  /** What the transport of one connection is given: only what it needs. */
+  function requestFor(url: string, headers: Record<string, string>): TransportRequest {
+    const types = events.types();
+    return {
+      url,
+      headers,
+      lastEventId: connection.lastEventId,
+      withCredentials: settings.withCredentials,
+      method: settings.method,
+      body: settings.body,
+      // The SDK always listens to the heartbeat event, which EventSource needs to see it.
+      eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
+      eagerIds: seen !== undefined,
+      // 'auto' chose fetch for what native would do just as well: no header native would not send cross-origin.
+      lastEventIdHeader:
+        settings.transport !== 'auto' || settings.needsRequestControl || new URL(url).origin === pageOrigin(),
+      protocols: settings.websocket?.protocols,
+    };
   }
 
   /** Starts a connection on the chosen transport. URL, headers and transport may each be async. */
@@ -201,38 +243,25 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     clearTimeout(retryTimer);
     retryTimer = undefined;
     drop();
-    // Moves on when this attempt is superseded (a new one, a drop, a close) while its URL, headers or transport load.
-    const current = generation;
+    // This attempt is superseded (a new one, a drop, a close) if the epoch moves while its parts load.
+    const started = epoch;
     heartbeat.start(); // a connection that never answers is a stall too
     const fail = (cause: unknown): void => {
-      if (current === generation)
-        onFailure({ cause, message: messageOf(cause), fatal: isConfigError(cause) }, 'config');
+      if (started === epoch)
+        onFailure({ cause, message: messageOf(cause), fatal: cause instanceof ConfigError }, 'config');
     };
     const open = ([url, headers, factory]: [string, Record<string, string>, TransportFactory]): void => {
-      if (current !== generation) return;
-      const types = events.handlers.keys();
-      const { heartbeatEvent } = settings;
+      if (started !== epoch) return;
       // A constructor that throws (an injected EventSource, say) is a failed attempt, not an escape.
       try {
-        connection = factory(
-          {
-            ...settings,
-            url,
-            headers,
-            lastEventId: source.lastEventId,
-            eagerIds: seen !== undefined,
-            // The SDK always listens to the heartbeat event, which EventSource needs to see it.
-            eventTypes: heartbeatEvent === null ? types : [...types, heartbeatEvent],
-          },
-          sink,
-        );
+        current = factory(requestFor(url, headers), sink);
       } catch (cause) {
         fail(cause);
       }
     };
     const pending: Maybe<unknown>[] = [];
     try {
-      const name = pickTransport();
+      const name = chooseTransport();
       if (name === 'websocket') armReturnToSse();
       const { headers } = settings;
       pending.push(requestUrl(name));
@@ -249,11 +278,9 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
   }
 
   function connectNow(reason: StateChangeReason): void {
-    pickTransport();
-    const current = generation;
-    setState(source.state === 'connecting' ? 'connecting' : 'reconnecting', reason, 0);
-    // A state listener may have closed or reconnected the source meanwhile.
-    if (current === generation) connect();
+    chooseTransport();
+    // Unless a state listener closed or reconnected the source meanwhile.
+    if (transition(connection.state === 'connecting' ? 'connecting' : 'reconnecting', reason, 0)) connect();
   }
 
   /** The URL of the next request, the last event id applied; also updates `url` for SSE. */
@@ -263,37 +290,33 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     if (input === undefined) noEventSource();
     const build = (value: string | URL): string => {
       const url = resolveUrl(value);
-      if (!onWebSocket) source.url = url.href;
-      return withLastEventId(onWebSocket ? toWebSocketUrl(url) : url, settings.lastEventIdParam, source.lastEventId);
+      if (!onWebSocket) connection.url = url.href;
+      return withLastEventId(
+        onWebSocket ? toWebSocketUrl(url) : url,
+        settings.lastEventIdParam,
+        connection.lastEventId,
+      );
     };
     const value = typeof input === 'function' ? input() : (input as string | URL);
     return isPromise(value) ? value.then(build) : build(value);
   }
 
-  /** A connection failed, could not be made ('config') or stalled ('heartbeat-timeout'): stop, or recover. */
-  function onFailure(
-    failure: TransportFailure,
-    type: ResilientEventSourceErrorType = failure.closeCode !== undefined && failure.fatal
-      ? 'websocket'
-      : failure.status !== undefined
-        ? 'http'
-        : 'network',
-  ): void {
+  /** Where a failure becomes the next reconnect: report it, then stop, switch to the WebSocket, or retry. */
+  function onFailure(failure: TransportFailure, kind: FailureKind): void {
     const { status, closeCode, fatal } = failure;
     drop();
     // [spec] "If res's status is 204 No Content ... fail the connection": the server says stop.
     if (status === 204) return shutdown('204');
-    const current = generation;
+    const type = errorTypeOf(failure, kind);
+    const reported = epoch;
     error(type, `${transport}: ${failure.message}`, { status, closeCode, attempt, cause: failure.cause });
     // An error listener may have closed or reconnected the source: then there is nothing left to do.
-    if (current !== generation) return;
+    if (reported !== epoch) return;
     if (fatal) return shutdown('fatal');
     // Switch to the WebSocket if SSE keeps failing; a failed trial return goes straight back to it.
-    const switched = fallback.failed(transport);
+    const switched = choice.failed(transport);
     if (switched === 'probe-failed') return connectNow('fallback');
-    retry(
-      switched ? 'fallback' : type === 'config' ? 'network' : failure.ended ? 'ended' : (type as StateChangeReason),
-    );
+    retry(switched ? 'fallback' : retryReasonOf(failure, type));
   }
 
   /** Schedules the next attempt after the backoff delay, or pauses while offline. */
@@ -302,18 +325,17 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     // Only a connection that stayed open a while clears the failure count: flapping still backs off.
     if (openedAt && Date.now() - openedAt >= reconnect.resetAfter) attempt = 0;
     openedAt = 0;
-    if (isOffline()) return setState('reconnecting', 'offline');
-    const current = generation;
+    if (isOffline()) return void transition('reconnecting', 'offline');
     if (++attempt >= reconnect.maxAttempts) {
+      const reported = epoch;
       error('max-attempts', `gave up after ${attempt} attempts`, { attempt });
-      return current === generation ? shutdown('max-attempts') : undefined;
+      return reported === epoch ? shutdown('max-attempts') : undefined;
     }
-    pickTransport();
+    chooseTransport();
     const delay = backoffDelay(attempt, reconnect, serverRetry);
     retryAt = Date.now() + delay;
-    setState('reconnecting', reason, delay);
     // Unless a state listener closed or reconnected the source meanwhile.
-    if (current === generation) retryTimer = setTimeout(connect, delay);
+    if (transition('reconnecting', reason, delay)) retryTimer = setTimeout(connect, delay);
   }
 
   const watch = (): (() => void) =>
@@ -322,7 +344,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
       () => {
         if (retryTimer === undefined) return;
         clearTimers();
-        setState('reconnecting', 'offline');
+        transition('reconnecting', 'offline');
       },
       () => {
         // Timers in a hidden tab are throttled: catch up on a stall or a reconnect that is due.
@@ -333,10 +355,10 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
 
   /** Closes the current connection (a closed transport reports nothing more). */
   function drop(): void {
-    generation++;
+    epoch++;
     heartbeat.stop();
-    const closing = connection;
-    connection = undefined;
+    const closing = current;
+    current = undefined;
     closing?.close();
   }
 
@@ -352,32 +374,38 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     drop();
     unwatchPage?.();
     unwatchPage = undefined;
-    setState('closed', reason);
+    transition('closed', reason);
   }
 
-  function setState(state: ConnectionState, reason: StateChangeReason, delay: number | null = null): void {
-    const previous = source.state;
-    source.state = state;
-    const version = ++stateVersion;
+  /**
+   * The one transition function: sets the state and tells the state listeners. Returns false when a
+   * listener caused something newer (close(), reconnect()): the caller then has nothing left to do.
+   */
+  function transition(state: ConnectionState, reason: StateChangeReason, delay: number | null = null): boolean {
+    const previous = connection.state;
+    connection.state = state;
+    const version = ++epoch;
+    const stillCurrent = (): boolean => version === epoch;
     callEach(
       [...stateListeners],
-      { state, previous, reason, attempt, delay, transport: source.transport },
+      { state, previous, reason, attempt, delay, transport: connection.transport },
       (cause) => error('listener', 'onStateChange listener threw', { cause }),
-      // Once a listener caused a newer change (close(), say), this one is stale for the rest.
-      () => version === stateVersion,
+      // Once a listener caused a newer change, this one is stale for the rest.
+      stillCurrent,
     );
+    return stillCurrent();
   }
 
   function error(
     type: ResilientEventSourceErrorType,
     message: string,
-    details: ConstructorParameters<typeof ResilientEventSourceError>[2],
+    details: ResilientEventSourceErrorDetails,
   ): void {
     callEach([...errorListeners], new ResilientEventSourceError(type, message, details), rethrowLater, () => !disposed);
   }
 
-  pickTransport(); // throws here, at construction, when there is no way to connect
+  chooseTransport(); // throws here, at construction, when there is no way to connect
   unwatchPage = watch();
   connect();
-  return source;
+  return connection;
 }
