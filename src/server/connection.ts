@@ -7,9 +7,12 @@ import { formatEvent, formatHeartbeatComment, formatHeartbeatEvent, formatReset,
 import type { Replay, StoredEvent } from './types.js';
 
 /** The transport end of a connection: SSE over a Node response, a web stream, or a WebSocket. */
+/** What a message is, for sinks that treat kinds apart (the playground's fault injection does). */
+export type MessageKind = 'retry' | 'reset' | 'event' | 'heartbeat';
+
 export interface Sink {
   /** Queues one whole SSE message (one WebSocket frame). */
-  write(text: string): void;
+  write(text: string, kind: MessageKind): void;
   /** Bytes queued but not yet sent. */
   buffered(): number;
   /** A clean end: the client sees the stream finish and reconnects. */
@@ -22,6 +25,8 @@ export interface ConnectionOptions {
   retry: number;
   maxBufferedBytes: number;
   compare: (a: string, b: string) => number;
+  /** false: heartbeats are the comment only, without the `event: heartbeat` (for testing clients). */
+  heartbeatEvent: boolean;
   /** Called once, however the connection ends. */
   onClose: (connection: Connection) => void;
 }
@@ -39,7 +44,7 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.allowance = options.maxBufferedBytes;
-    this.write(formatRetry(options.retry));
+    this.write(formatRetry(options.retry), 'retry');
   }
 
   get isClosed(): boolean {
@@ -49,7 +54,7 @@ export class Connection {
   /** Sends the reset and the replay, then whatever arrived live in the meantime. */
   startLive(replay: Replay): void {
     if (this.closed) return;
-    if (replay.reset) this.write(formatReset(replay.reset.requested, replay.reset.oldest));
+    if (replay.reset) this.write(formatReset(replay.reset.requested, replay.reset.oldest), 'reset');
     const before = this.sink.buffered();
     this.allowance = Number.POSITIVE_INFINITY;
     for (const event of replay.events) this.sendEvent(event);
@@ -71,13 +76,18 @@ export class Connection {
   }
 
   heartbeat(now: number): void {
-    this.write(formatHeartbeatComment(now));
-    this.write(formatHeartbeatEvent(now));
+    this.write(formatHeartbeatComment(now), 'heartbeat');
+    if (this.options.heartbeatEvent) this.write(formatHeartbeatEvent(now), 'heartbeat');
   }
 
   /** A clean end (server shutdown, log failure). */
   end(): void {
     if (this.finish()) this.sink.end();
+  }
+
+  /** An abrupt end: the client sees a broken stream. */
+  abort(): void {
+    if (this.finish()) this.sink.abort();
   }
 
   /** Called by the transport when the client went away. */
@@ -87,12 +97,12 @@ export class Connection {
 
   private sendEvent(event: StoredEvent): void {
     this.lastSentId = event.id;
-    this.write(formatEvent(event));
+    this.write(formatEvent(event), 'event');
   }
 
-  private write(text: string): void {
+  private write(text: string, kind: MessageKind): void {
     if (this.closed) return;
-    this.sink.write(text);
+    this.sink.write(text, kind);
     // Past the bound the client is cut off; it reconnects and resumes from its last id.
     if (this.sink.buffered() > this.allowance && this.finish()) this.sink.abort();
   }

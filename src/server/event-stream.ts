@@ -1,11 +1,9 @@
-/**
- * `createEventStream`: one log, many connections. One subscription to the log
- * fans every event out in process; a single timer beats for all connections.
- */
+/** `createEventStream`: the hub of connections behind three entry points (Node http, fetch, WebSocket). */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Connection, type Sink } from './connection.js';
+import type { Sink } from './connection.js';
 import { handleFetch } from './fetch-handler.js';
 import { memoryLog } from './memory-log.js';
+import { createHub } from './hub.js';
 import { handleNode } from './node-handler.js';
 import { checkPublishInput } from './validate.js';
 import { attachBridge } from './websocket-bridge.js';
@@ -35,48 +33,9 @@ export function createEventStream(options: EventStreamOptions = {}): EventStream
   };
   const settings = { ...options, maxBufferedBytes, onError: reportError };
 
-  const connections = new Set<Connection>();
+  const hub = createHub({ log, heartbeat, retry, maxBufferedBytes, onError: reportError });
   let closed = false;
-
-  const unsubscribe = log.subscribe({
-    event: (event) => {
-      for (const connection of connections) connection.live(event);
-    },
-    error: (error) => {
-      // The log cannot deliver: clients are better off reconnecting (and resuming) later.
-      reportError(error);
-      for (const connection of [...connections]) connection.end();
-    },
-  });
-  const heartbeatTimer =
-    heartbeat > 0
-      ? setInterval(() => {
-          const now = Date.now();
-          for (const connection of connections) connection.heartbeat(now);
-        }, heartbeat)
-      : undefined;
-  heartbeatTimer?.unref?.();
-
-  function open(sink: Sink, lastEventId: string | null): Connection | undefined {
-    if (closed) return undefined;
-    const connection = new Connection(sink, {
-      retry,
-      maxBufferedBytes,
-      compare: log.compare,
-      onClose: (c) => connections.delete(c),
-    });
-    if (connection.isClosed) return undefined;
-    // Registered before the read, so nothing published meanwhile is missed; the connection drops overlaps.
-    connections.add(connection);
-    log.replay(lastEventId).then(
-      (replay) => connection.startLive(replay),
-      (error: unknown) => {
-        reportError(error instanceof Error ? error : new Error(String(error)));
-        connection.end();
-      },
-    );
-    return connection;
-  }
+  const open = (sink: Sink, lastEventId: string | null) => hub.open(sink, lastEventId);
 
   const detachers = new Set<() => void>();
 
@@ -103,15 +62,13 @@ export function createEventStream(options: EventStreamOptions = {}): EventStream
       return once;
     },
     get connectionCount() {
-      return connections.size;
+      return hub.connections.size;
     },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      clearInterval(heartbeatTimer);
-      unsubscribe();
       for (const detach of [...detachers]) detach();
-      for (const connection of [...connections]) connection.end();
+      hub.close('end');
       await log.close();
     },
   };
