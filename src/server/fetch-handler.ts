@@ -38,6 +38,7 @@ export async function handleFetch(
             done = true;
             controller.error(new Error('the client fell too far behind'));
           },
+          joinsReplay: true,
         };
         connection = open(sink, requestedLastEventId(request.headers, url));
         if (!connection) sink.end();

@@ -49,6 +49,7 @@ export async function handleNode(
       buffered: () => res.writableLength,
       end: () => res.end(),
       abort: () => res.destroy(),
+      joinsReplay: true,
     },
     requestedLastEventId(request.headers, request.url),
   );
