@@ -54,9 +54,11 @@ export class Connection {
   }
 
   /** Sends the reset and the replay, then whatever arrived live in the meantime. */
-  startLive(replay: Replay): void {
+  startLive(replay: Replay, lastEventId: string | null): void {
     if (this.closed) return;
     if (replay.reset) this.write(formatReset(replay.reset.requested, replay.reset.oldest), 'reset');
+    // A resume that replays nothing must still drop live events up to the client's own id (a lagging feed).
+    else if (lastEventId) this.lastSentId = lastEventId;
     const before = this.sink.buffered();
     this.allowance = Number.POSITIVE_INFINITY;
     if (this.sink.joinsReplay && replay.events.length > 1) this.sendJoined(replay.events);

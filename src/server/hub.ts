@@ -66,7 +66,7 @@ export function createHub(options: HubOptions): Hub {
       // Registered before the read, so nothing published meanwhile is missed; the connection drops overlaps.
       connections.add(connection);
       log.replay(lastEventId).then(
-        (replay) => connection.startLive(replay),
+        (replay) => connection.startLive(replay, lastEventId),
         (error: unknown) => {
           options.onError(error instanceof Error ? error : new Error(String(error)));
           connection.end();
