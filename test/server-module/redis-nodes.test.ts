@@ -42,6 +42,18 @@ describe('redisLog across nodes', () => {
     expect((await onB.events(2)).map((e) => e.id)).toEqual(more);
   });
 
+  it('works the same with a RESP2 client on one node and a RESP3 client on the other', async () => {
+    const key = `resp-${++keys}`;
+    const two = await serve({ log: redisLog({ client: redis.client(2), key, blockMs: 1000 }) });
+    const three = await serve({ log: redisLog({ client: redis.client(3), key, blockMs: 1000 }) });
+    const readers = [await openSse(two.events), await openSse(three.events)];
+    for (const reader of readers) await reader.next();
+    const ids = [...(await publishNumbered(two.stream, 0, 2)), ...(await publishNumbered(three.stream, 2, 2))];
+    for (const reader of readers) expect((await reader.events(4)).map((e) => e.id)).toEqual(ids);
+    const resumed = await openSse(two.events, { headers: { 'Last-Event-ID': ids[0] as string } });
+    expect((await resumed.events(3)).map((e) => e.id)).toEqual(ids.slice(1));
+  });
+
   it('one blocking XREAD per node, however many connections it holds', async () => {
     const before = await blockedClients();
     const key = `fanout-${++keys}`;

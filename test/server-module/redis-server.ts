@@ -52,8 +52,9 @@ export class RedisServer {
   }
 
   /** A client that fails fast while Redis is down, instead of retrying commands for long. */
-  client(): Redis {
+  client(protocol: 2 | 3 = 3): Redis {
     const client = new Redis({
+      protocol,
       port: this.port,
       host: '127.0.0.1',
       maxRetriesPerRequest: 1,
