@@ -3,7 +3,7 @@
  * out in process, and one timer beats for all of them. `createEventStream` is
  * built on it, and so is the playground's reference server (with its own sinks).
  */
-import { Connection, type Sink } from './connection.js';
+import { Connection, type ConnectionOptions, type Sink } from './connection.js';
 import type { EventLog } from './types.js';
 
 export interface HubOptions {
@@ -43,6 +43,15 @@ export function createHub(options: HubOptions): Hub {
       for (const connection of [...connections]) connection.end();
     },
   });
+  // Shared by every connection: one object per connection would cost memory at 20,000 of them.
+  const standard: ConnectionOptions = {
+    retry: options.retry,
+    maxBufferedBytes: options.maxBufferedBytes,
+    compare: log.compare,
+    heartbeatEvent: true,
+    onClose: (c) => connections.delete(c),
+  };
+  const commentOnly: ConnectionOptions = { ...standard, heartbeatEvent: false };
   const timer =
     options.heartbeat > 0
       ? setInterval(() => {
@@ -55,13 +64,7 @@ export function createHub(options: HubOptions): Hub {
     connections,
     open(sink, lastEventId, openOptions = {}) {
       if (closed) return undefined;
-      const connection = new Connection(sink, {
-        retry: options.retry,
-        maxBufferedBytes: options.maxBufferedBytes,
-        compare: log.compare,
-        heartbeatEvent: openOptions.heartbeat !== 'comment',
-        onClose: (c) => connections.delete(c),
-      });
+      const connection = new Connection(sink, openOptions.heartbeat === 'comment' ? commentOnly : standard);
       if (connection.isClosed) return undefined;
       // Registered before the read, so nothing published meanwhile is missed; the connection drops overlaps.
       connections.add(connection);

@@ -1,7 +1,7 @@
 /** SSE on a Node `(req, res)` pair: Node http, and so express and fastify's raw objects. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sink } from './connection.js';
-import { checkAccess, fromNodeRequest, requestedLastEventId } from './request.js';
+import { checkNodeAccess, nodeLastEventId } from './request.js';
 import type { EventStreamOptions } from './types.js';
 
 export const SSE_HEADERS = {
@@ -29,8 +29,7 @@ export async function handleNode(
     res.end('use GET (or POST) for an event stream\n');
     return;
   }
-  const request = fromNodeRequest(req);
-  const refused = await checkAccess(options, request);
+  const refused = options.authorize ? await checkNodeAccess(options, req) : undefined;
   if (res.destroyed) return;
   if (refused !== undefined) {
     res.writeHead(refused);
@@ -51,7 +50,7 @@ export async function handleNode(
       abort: () => res.destroy(),
       joinsReplay: true,
     },
-    requestedLastEventId(request.headers, request.url),
+    nodeLastEventId(req),
   );
   if (!connection) {
     res.end();

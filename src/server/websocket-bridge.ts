@@ -7,7 +7,7 @@ import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { OpenConnection } from './node-handler.js';
-import { checkAccess, fromNodeRequest, requestedLastEventId } from './request.js';
+import { checkNodeAccess, nodeLastEventId } from './request.js';
 import type { AttachWebSocketOptions, EventStreamOptions } from './types.js';
 
 // 1001 "going away": the server is shutting down and the client should resume elsewhere.
@@ -43,8 +43,7 @@ export function attachBridge(
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', ignore);
-    const request = fromNodeRequest(req);
-    const refused = await checkAccess(streamOptions, request);
+    const refused = await checkNodeAccess(streamOptions, req);
     if (socket.destroyed) return;
     if (refused !== undefined || detached) return refuse(socket, refused ?? 503);
     const ws = await loadWs();
@@ -62,7 +61,7 @@ export function attachBridge(
           end: () => client.close(GOING_AWAY),
           abort: () => client.terminate(),
         },
-        requestedLastEventId(request.headers, request.url),
+        nodeLastEventId(req),
       );
       if (!connection) return client.close(GOING_AWAY);
       client.on('close', () => connection.dispose());
