@@ -45,6 +45,10 @@ function polyfillBesideBundle(): Plugin {
   };
 }
 
+// resilient-eventsource/server runs in Node only: its own entry, never part of the browser builds.
+// ws and the Redis client stay the user's (optional peer dependencies).
+const serverExternal = [/^node:/, 'ws', 'ioredis'];
+
 const umd = {
   format: 'umd',
   name: 'ResilientEventSource',
@@ -87,5 +91,20 @@ export default defineConfig([
     external,
     plugins: [dts()],
     output: [{ file: 'dist/index.d.ts' }, { file: 'dist/index.d.cts' }],
+  },
+  {
+    input: 'src/server/index.ts',
+    external: serverExternal,
+    plugins: [compile()],
+    output: [
+      { file: 'dist/server.mjs', format: 'es', sourcemap: true },
+      { file: 'dist/server.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/server/index.ts',
+    external: serverExternal,
+    plugins: [dts()],
+    output: [{ file: 'dist/server.d.ts' }, { file: 'dist/server.d.cts' }],
   },
 ]);

@@ -16,6 +16,10 @@ export default defineConfig({
         test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 20_000 },
       },
       {
+        // resilient-eventsource/server over real sockets, with a real redis-server on a loopback port.
+        test: { name: 'server-module', include: ['test/server-module/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
         // The built dist/ files as users load them (needs `npm run build` first).
         test: { name: 'package', include: ['test/package/**/*.test.ts'] },
       },

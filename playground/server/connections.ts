@@ -1,18 +1,14 @@
 /**
- * Live client connections, whatever the transport: each has an output queue
- * that honours the stall, drip and malformed faults, and the hub fans every
- * log append and heartbeat out to all of them.
+ * Live client connections over the protocol of src/server (retry, reset,
+ * replay, live, heartbeats, backlog bound): this file adds only what the
+ * playground needs on top, an output queue per connection that honours the
+ * stall, drip and malformed faults, and counts per endpoint.
  */
+import type { MessageKind, Sink } from '../../src/server/connection.js';
+import { createHub, type Hub as StreamHub } from '../../src/server/hub.js';
 import type { FaultState } from './faults.js';
-import type { EventLog, LogEntry } from './log.js';
-import {
-  formatEvent,
-  formatHeartbeat,
-  formatReset,
-  formatRetry,
-  MALFORMED_EVENT,
-  MALFORMED_PREFIX,
-} from './sse-format.js';
+import { asStreamLog, type EventLog } from './log.js';
+import { MALFORMED_EVENT, MALFORMED_PREFIX } from './sse-format.js';
 
 export type Endpoint = 'sse' | 'ws';
 
@@ -31,38 +27,38 @@ const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 // Malformed mode adds an undecodable extra event before every this-many events.
 const MALFORMED_EVERY = 3;
 
-export class Connection {
+/** The sink src/server writes messages into; it releases them to the wire as the faults allow. */
+class FaultySink implements Sink {
   private queue: Array<{ buf: Buffer; offset: number }> = [];
   private queuedBytes = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private eventsSent = 0;
-  /** `?heartbeat=comment`: heartbeat ticks send the comment only, no `event: heartbeat`. */
-  commentOnlyHeartbeat = false;
 
   constructor(
-    readonly endpoint: Endpoint,
     private readonly wire: Wire,
     private readonly faults: FaultState,
   ) {}
 
-  sendEntry(entry: LogEntry): void {
-    const text = formatEvent(entry);
-    if (!this.faults.malformed) return this.enqueue(text);
+  write(text: string, kind: MessageKind): void {
+    // A stalled connection must look dead, so heartbeats are skipped rather than queued.
+    if (kind === 'heartbeat' && this.faults.stalled) return;
+    if (kind !== 'event' || !this.faults.malformed) return this.enqueue(text);
     if (++this.eventsSent % MALFORMED_EVERY === 0) this.enqueue(MALFORMED_EVENT);
     this.enqueue(MALFORMED_PREFIX + text);
   }
 
-  sendText(text: string): void {
-    this.enqueue(text);
+  buffered(): number {
+    return this.queuedBytes + this.wire.buffered();
   }
 
-  heartbeat(now: number): void {
-    // A stalled connection must look dead, so heartbeats are skipped rather than queued.
-    if (this.faults.stalled) return;
-    const [comment, event] = formatHeartbeat(now);
-    this.enqueue(comment);
-    if (!this.commentOnlyHeartbeat) this.enqueue(event);
+  end(): void {
+    this.abort();
+  }
+
+  abort(): void {
+    this.dispose();
+    this.wire.kill();
   }
 
   /** Re-evaluates the faults now (stall ended, drip toggled). */
@@ -70,11 +66,6 @@ export class Connection {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pump();
-  }
-
-  kill(): void {
-    this.dispose();
-    this.wire.kill();
   }
 
   /** Stops all output and timers; the socket is closed or closing. */
@@ -91,7 +82,6 @@ export class Connection {
     const buf = Buffer.from(text, 'utf8');
     this.queue.push({ buf, offset: 0 });
     this.queuedBytes += buf.length;
-    if (this.queuedBytes + this.wire.buffered() > MAX_BACKLOG_BYTES) return this.kill();
     this.pump();
   }
 
@@ -120,54 +110,61 @@ export class Connection {
   }
 }
 
+/** One open stream, as the endpoints and the hub see it. */
+export interface Connection {
+  readonly endpoint: Endpoint;
+}
+
+interface Entry extends Connection {
+  sink: FaultySink;
+  stream: { abort(): void; dispose(): void };
+}
+
 export interface HubOptions {
   retryMs: number;
   heartbeatMs: number;
 }
 
 export class Hub {
-  private readonly conns = new Set<Connection>();
-  private readonly unsubscribe: Array<() => void>;
-  private readonly heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly conns = new Set<Entry>();
+  private readonly hub: StreamHub;
+  private readonly offFaults: () => void;
 
   constructor(
-    private readonly log: EventLog,
+    log: EventLog,
     private readonly faults: FaultState,
-    private readonly options: HubOptions,
+    options: HubOptions,
   ) {
-    this.unsubscribe = [
-      log.onAppend((entry) => {
-        for (const conn of this.conns) conn.sendEntry(entry);
-      }),
-      faults.onChange(() => {
-        for (const conn of this.conns) conn.kick();
-      }),
-    ];
-    if (options.heartbeatMs > 0) {
-      this.heartbeatTimer = setInterval(() => {
-        const now = Date.now();
-        for (const conn of this.conns) conn.heartbeat(now);
-      }, options.heartbeatMs);
-    }
+    this.hub = createHub({
+      log: asStreamLog(log),
+      heartbeat: options.heartbeatMs,
+      retry: options.retryMs,
+      maxBufferedBytes: MAX_BACKLOG_BYTES,
+      onError: (error) => console.error('stream error:', error),
+    });
+    this.offFaults = faults.onChange(() => {
+      for (const conn of this.conns) conn.sink.kick();
+    });
   }
 
   /**
-   * Starts a stream: `retry:`, then a reset or the replay after `lastEventId`,
-   * then live events. All synchronous, so no append can fall between replay and live.
+   * Starts a stream: `retry:`, then a reset or the replay after `lastEventId`, then live events.
+   * `heartbeat: 'comment'` (the `heartbeat=comment` query parameter) sends heartbeat comments only.
    */
-  open(endpoint: Endpoint, wire: Wire, lastEventId: string | null): Connection {
-    const conn = new Connection(endpoint, wire, this.faults);
-    conn.sendText(formatRetry(this.options.retryMs));
-    const plan = this.log.resume(lastEventId);
-    if (plan.reset) conn.sendText(formatReset(plan.reset.requested, plan.reset.oldest));
-    for (const entry of plan.entries) conn.sendEntry(entry);
-    this.conns.add(conn);
-    return conn;
+  open(endpoint: Endpoint, wire: Wire, lastEventId: string | null, heartbeat: 'both' | 'comment' = 'both'): Connection {
+    const sink = new FaultySink(wire, this.faults);
+    const stream = this.hub.open(sink, lastEventId, { heartbeat });
+    const entry: Entry = { endpoint, sink, stream: stream ?? { abort: () => sink.abort(), dispose: () => {} } };
+    if (!stream) sink.abort();
+    else this.conns.add(entry);
+    return entry;
   }
 
   remove(conn: Connection): void {
-    conn.dispose();
-    this.conns.delete(conn);
+    const entry = conn as Entry;
+    entry.stream.dispose();
+    entry.sink.dispose();
+    this.conns.delete(entry);
   }
 
   counts(): Record<Endpoint, number> {
@@ -184,13 +181,13 @@ export class Hub {
   dropAll(): number {
     const all = [...this.conns];
     this.conns.clear();
-    for (const conn of all) conn.kill();
+    for (const conn of all) conn.stream.abort();
     return all.length;
   }
 
   close(): void {
-    clearInterval(this.heartbeatTimer);
-    for (const off of this.unsubscribe) off();
+    this.offFaults();
     this.dropAll();
+    this.hub.close('abort');
   }
 }

@@ -3,6 +3,7 @@
  * Ids are monotonic integers (strings on the wire); the oldest entries fall
  * off once `capacity` is reached, which is what makes a resume `reset` possible.
  */
+import type { EventLog as StreamLog } from '../../src/server/types.js';
 
 export interface LogEntry {
   /** The wire id ("1", "2", ...). */
@@ -116,4 +117,22 @@ export class EventLog {
     }
     return lo;
   }
+}
+
+/**
+ * This log as the event log src/server streams from, so the playground speaks the
+ * module's protocol. The playground keeps its own log for what only it needs:
+ * synchronous appends, caller-chosen ids, and its /debug/stats figures.
+ */
+export function asStreamLog(log: EventLog): StreamLog {
+  return {
+    append: async (event) => log.append(event),
+    replay: async (lastEventId) => {
+      const { reset, entries } = log.resume(lastEventId);
+      return reset ? { reset, events: entries } : { events: entries };
+    },
+    subscribe: (subscriber) => log.onAppend((entry) => subscriber.event(entry)),
+    compare: (a, b) => Number(a) - Number(b),
+    close: async () => {},
+  };
 }

@@ -25,6 +25,11 @@ export function requestedLastEventId(req: IncomingMessage, url: URL): string | n
   return url.searchParams.get('lastEventId') || null;
 }
 
+/** `?heartbeat=comment`: this connection's heartbeat ticks send the comment only, no `event: heartbeat`. */
+export function heartbeatMode(url: URL): 'both' | 'comment' {
+  return url.searchParams.get('heartbeat') === 'comment' ? 'comment' : 'both';
+}
+
 /** Appends in place (the array is shared with the API), dropping the oldest past capacity. */
 export function recordRequest(
   requests: RecordedRequest[],

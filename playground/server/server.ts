@@ -15,7 +15,7 @@ import { handlePublish, publishOne, type PublishInput } from './publish.js';
 import { createRawRoute } from './raw-route.js';
 import type { RecordedRequest } from './request-log.js';
 import { handleSse } from './sse-endpoint.js';
-import { REPO_ROOT, serveStatic } from './static-files.js';
+import { REPO_ROOT, type StaticMounts, serveStatic } from './static-files.js';
 import { createWsBridge } from './ws-bridge.js';
 import { createWsRawRoute } from './ws-raw-route.js';
 
@@ -36,8 +36,10 @@ export interface ServerOptions {
   retryMs?: number;
   /** Built-in server-time and price events. */
   producers?: boolean;
-  /** Repository root that /, /assets, /dist, /vendor and /fixtures are served from. */
+  /** Repository root that /, /assets, /dist and /vendor are served from. */
   staticRoot?: string;
+  /** More static directories by URL prefix, relative to `staticRoot` or absolute, e.g. `{ '/fixtures/': 'test/e2e/fixtures' }`. */
+  staticMounts?: StaticMounts;
 }
 
 export interface RunningServer {
@@ -93,7 +95,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (path === '/raw' && (method === 'GET' || method === 'POST')) return raw.handle(req, res, url);
     if (path === '/ws' || path === '/ws-raw')
       return sendJson(res, 426, { error: `use a WebSocket upgrade on ${path}` });
-    if ((method === 'GET' || method === 'HEAD') && (await serveStatic(req, res, root))) return;
+    if ((method === 'GET' || method === 'HEAD') && (await serveStatic(req, res, root, options.staticMounts))) return;
     if (path === '/events' || path === '/publish' || path === '/raw')
       return sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
     sendJson(res, 404, { error: `no route for ${method} ${path}` });

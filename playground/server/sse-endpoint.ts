@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub, Wire } from './connections.js';
 import type { FaultState } from './faults.js';
 import { faultBody, readBody, sendText } from './http-util.js';
-import { recordRequest, requestedLastEventId, type RecordedRequest } from './request-log.js';
+import { heartbeatMode, recordRequest, requestedLastEventId, type RecordedRequest } from './request-log.js';
 
 /** What both stream endpoints share. */
 export interface StreamContext {
@@ -68,8 +68,7 @@ export async function handleSse(
     },
     buffered: () => res.writableLength,
   };
-  const conn = ctx.hub.open('sse', wire, lastEventId);
-  conn.commentOnlyHeartbeat = new URL(req.url ?? '/', 'http://localhost').searchParams.get('heartbeat') === 'comment';
+  const conn = ctx.hub.open('sse', wire, lastEventId, heartbeatMode(url));
   res.on('close', () => ctx.hub.remove(conn));
   if (res.destroyed) ctx.hub.remove(conn);
 }

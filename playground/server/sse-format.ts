@@ -1,7 +1,10 @@
 /**
- * Encoding of events into SSE text. The WebSocket bridge sends exactly these
- * strings as frames, so both transports carry byte-identical events.
+ * Encoding of events into SSE text: the protocol's own from src/server, plus
+ * what only the playground sends (comments, the malformed fault's junk).
  */
+import { formatEvent, formatHeartbeatComment, formatHeartbeatEvent } from '../../src/server/sse-format.js';
+
+export { formatEvent, formatReset, formatRetry } from '../../src/server/sse-format.js';
 
 export interface SseEvent {
   id?: string;
@@ -9,17 +12,8 @@ export interface SseEvent {
   data: string;
 }
 
-/** Every line break the SSE parser recognises, so data never breaks out of its field. */
+/** Every line break the SSE parser recognises, so a comment never breaks out of its line. */
 const LINE_BREAK = /\r\n|\r|\n/;
-
-/** One event: `id:`, `event:`, a `data:` line per line of data, then the blank line. */
-export function formatEvent(event: SseEvent): string {
-  let text = '';
-  if (event.id !== undefined) text += `id: ${event.id}\n`;
-  if (event.event) text += `event: ${event.event}\n`;
-  for (const line of event.data.split(LINE_BREAK)) text += `data: ${line}\n`;
-  return `${text}\n`;
-}
 
 /** A comment block (ignored by parsers, but proof of life on the wire). */
 export function formatComment(text: string): string {
@@ -30,19 +24,9 @@ export function formatComment(text: string): string {
     .concat('\n');
 }
 
-/** The reconnection-delay field on its own. */
-export function formatRetry(ms: number): string {
-  return `retry: ${Math.max(0, Math.floor(ms))}\n\n`;
-}
-
 /** The pair sent on every heartbeat tick: a comment, and an event native EventSource can observe. */
 export function formatHeartbeat(now: number): [comment: string, event: string] {
-  return [`: heartbeat ${now}\n\n`, formatEvent({ event: 'heartbeat', data: String(now) })];
-}
-
-/** Sent instead of a silent gap when a requested id cannot be resumed exactly. */
-export function formatReset(requested: string, oldest: string): string {
-  return formatEvent({ event: 'reset', data: JSON.stringify({ requested, oldest }) });
+  return [formatHeartbeatComment(now), formatHeartbeatEvent(now)];
 }
 
 /**

@@ -28,20 +28,25 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** URL prefix → directory under the root. */
-const MOUNTS: Array<[prefix: string, dir: string]> = [
-  ['/assets/', 'playground'],
-  ['/dist/', 'dist'],
-  ['/vendor/uplot/', 'node_modules/uplot/dist'],
-  ['/fixtures/', 'test/e2e/fixtures'],
-];
+/** URL prefix → directory (relative to the root, or absolute). */
+export type StaticMounts = Readonly<Record<string, string>>;
+
+/** What the playground page itself needs; test pages are mounted by the tests (`staticMounts`). */
+const MOUNTS: StaticMounts = {
+  '/assets/': 'playground',
+  '/dist/': 'dist',
+  '/vendor/uplot/': 'node_modules/uplot/dist',
+};
+
+const findMount = (mounts: StaticMounts, pathname: string): [string, string] | undefined =>
+  Object.entries({ ...MOUNTS, ...mounts }).find(([prefix]) => pathname.startsWith(prefix));
 
 type Resolved = { file: string } | { status: 403 | 404 };
 
 /** Maps a URL path to a file inside one mount, refusing anything that could escape it. */
-export function resolveStatic(root: string, pathname: string): Resolved {
+export function resolveStatic(root: string, pathname: string, mounts: StaticMounts = {}): Resolved {
   if (pathname === '/' || pathname === '/index.html') return { file: resolve(root, 'playground/index.html') };
-  const mount = MOUNTS.find(([prefix]) => pathname.startsWith(prefix));
+  const mount = findMount(mounts, pathname);
   if (!mount) return { status: 404 };
   let rel: string;
   try {
@@ -59,11 +64,16 @@ export function resolveStatic(root: string, pathname: string): Resolved {
 }
 
 /** Serves GET/HEAD for static paths; returns false when the path is not a static route. */
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string): Promise<boolean> {
+export async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  mounts: StaticMounts = {},
+): Promise<boolean> {
   const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-  const resolved = resolveStatic(root, pathname);
+  const resolved = resolveStatic(root, pathname, mounts);
   if ('status' in resolved) {
-    if (resolved.status === 404 && !MOUNTS.some(([prefix]) => pathname.startsWith(prefix))) return false;
+    if (resolved.status === 404 && !findMount(mounts, pathname)) return false;
     sendText(res, resolved.status, resolved.status === 403 ? 'forbidden\n' : 'not found\n');
     return true;
   }

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Wire } from './connections.js';
 import { faultBody } from './http-util.js';
-import { recordRequest, requestedLastEventId } from './request-log.js';
+import { heartbeatMode, recordRequest, requestedLastEventId } from './request-log.js';
 import type { StreamContext } from './sse-endpoint.js';
 
 export interface WsBridge {
@@ -58,8 +58,7 @@ export function createWsBridge(ctx: StreamContext): WsBridge {
         kill: () => ws.terminate(),
         buffered: () => ws.bufferedAmount,
       };
-      const conn = ctx.hub.open('ws', wire, lastEventId);
-      conn.commentOnlyHeartbeat = url.searchParams.get('heartbeat') === 'comment';
+      const conn = ctx.hub.open('ws', wire, lastEventId, heartbeatMode(url));
       ws.on('close', () => ctx.hub.remove(conn));
     });
   }

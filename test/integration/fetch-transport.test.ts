@@ -72,11 +72,15 @@ describe('fetch transport against the reference server', () => {
 
   it('comments alone keep the connection alive (no heartbeat event needed)', async () => {
     await context.restart({ heartbeatMs: 150 });
-    const { source, changes } = open({ heartbeatTimeout: 600, heartbeatEvent: null });
+    // heartbeat=comment: the server's ticks are `: heartbeat <now>` only, so comments are all that keeps it alive.
+    const { source, changes } = open({ heartbeatTimeout: 600, heartbeatEvent: null }, '/events?heartbeat=comment');
+    const heartbeatEvents: unknown[] = [];
+    source.on('heartbeat' as never, (event: unknown) => heartbeatEvents.push(event));
     await eventually(() => expect(source.state).toBe('open'));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(changes.filter((c) => c.reason === 'heartbeat-timeout')).toEqual([]);
     expect(source.state).toBe('open');
+    expect(heartbeatEvents).toEqual([]);
   });
 
   it('a stall is detected by the heartbeat timeout and resumed without loss', async () => {

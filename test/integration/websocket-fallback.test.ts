@@ -26,15 +26,20 @@ describe('websocket transport', () => {
 
   it('comment-only frames count as heartbeat', async () => {
     await context.restart({ heartbeatMs: 150 });
+    // heartbeat=comment: every heartbeat frame is a comment only, so comments are all that keeps it alive.
     const { source, changes } = open({
       transport: 'websocket',
-      websocket: { url: wsUrl() },
+      websocket: { url: `${wsUrl()}?heartbeat=comment` },
       heartbeatTimeout: 600,
       heartbeatEvent: null,
     });
+    const heartbeatEvents: unknown[] = [];
+    source.on('heartbeat' as never, (event: unknown) => heartbeatEvents.push(event));
     await eventually(() => expect(source.state).toBe('open'));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(changes.filter((c) => c.reason === 'heartbeat-timeout')).toEqual([]);
+    expect(source.state).toBe('open');
+    expect(heartbeatEvents).toEqual([]);
   });
 });
 

@@ -40,8 +40,8 @@ function rawGet(port: number, path: string): Promise<{ status: number; body: str
 }
 
 describe('static files', () => {
-  it('serves the playground, assets, dist and fixtures with content types; CSP on HTML only', async () => {
-    const server = await start({ staticRoot: root });
+  it('serves the playground, assets, dist and mounted fixtures with content types; CSP on HTML only', async () => {
+    const server = await start({ staticRoot: root, staticMounts: { '/fixtures/': 'test/e2e/fixtures' } });
     const cases: Array<[string, string, string]> = [
       ['/', 'text/html; charset=utf-8', files['playground/index.html'] ?? ''],
       ['/assets/app.js', 'text/javascript; charset=utf-8', 'export const x = 1;'],
@@ -68,8 +68,13 @@ describe('static files', () => {
     }
   });
 
-  it('never serves files outside the mounted folders', async () => {
+  it('serves nothing from test/ unless a test mounts it', async () => {
     const server = await start({ staticRoot: root });
+    expect((await fetch(`${server.url}/fixtures/page.html`)).status).toBe(404);
+  });
+
+  it('never serves files outside the mounted folders', async () => {
+    const server = await start({ staticRoot: root, staticMounts: { '/fixtures/': 'test/e2e/fixtures' } });
     const attempts = [
       '/assets/../SECRET.txt',
       '/assets/..%2fSECRET.txt',

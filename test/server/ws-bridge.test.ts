@@ -81,4 +81,17 @@ describe('heartbeats', () => {
     expect(comment).toMatch(/^: heartbeat \d{13}\n\n$/);
     expect(await ws.next()).toMatch(/^event: heartbeat\ndata: \d{13}\n\n$/);
   });
+
+  it('heartbeat=comment: SSE and WebSocket ticks are the comment alone, other connections unchanged', async () => {
+    const server = await start({ heartbeatMs: 50 });
+    const sse = await openSse(`${server.url}/events?heartbeat=comment`);
+    const ws = await openWs(`${server.url}/ws?heartbeat=comment`);
+    const both = await openSse(`${server.url}/events`);
+    const comments = () => sse.blocks.filter((b) => b.comments.some((c) => c.startsWith('heartbeat '))).length;
+    await sse.until(() => comments() >= 3, 'three heartbeat comments');
+    expect(sse.blocks.filter((b) => b.event === 'heartbeat')).toEqual([]);
+    for (let i = 0; i < 3; i++)
+      expect(await ws.waitFor((f) => !f.startsWith('retry:'))).toMatch(/^: heartbeat \d{13}\n\n$/);
+    await both.waitFor((b) => b.event === 'heartbeat', 'a heartbeat event on the other connection');
+  });
 });

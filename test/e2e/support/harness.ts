@@ -75,6 +75,7 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     heartbeatMs: 1000,
     retryMs: 100,
     staticRoot,
+    staticMounts: { '/fixtures/': 'test/e2e/fixtures' },
     ...serverOptions,
   });
   const browser = await launchChromium();
