@@ -50,6 +50,34 @@ const umd = {
   inlineDynamicImports: true,
 } as const;
 
+// ---- framework adapters (src/react, src/vue): thin layers over the core ----
+// The core stays external, so an adapter bundle never carries a second copy of it: its import of
+// '../index' becomes the built core beside it (index.mjs, index.cjs, and their declarations).
+const core = fileURLToPath(new URL('./src/index.ts', import.meta.url));
+const adapterExternal = (framework: string) => (id: string) =>
+  id === core || id === framework || id.startsWith(`${framework}/`);
+const coreAs = (file: string) => (id: string) => (id === core ? file : id);
+const adapter = (name: 'react' | 'vue') => [
+  {
+    input: `src/${name}/index.ts`,
+    external: adapterExternal(name),
+    plugins: [compile()],
+    output: [
+      { file: `dist/${name}.mjs`, format: 'es', sourcemap: true, paths: coreAs('./index.mjs') },
+      { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named', paths: coreAs('./index.cjs') },
+    ],
+  } as const,
+  {
+    input: `src/${name}/index.ts`,
+    external: adapterExternal(name),
+    plugins: [dts()],
+    output: [
+      { file: `dist/${name}.d.ts`, paths: coreAs('./index.js') },
+      { file: `dist/${name}.d.cts`, paths: coreAs('./index.cjs') },
+    ],
+  } as const,
+];
+
 export default defineConfig([
   {
     input: 'src/index.ts',
@@ -85,4 +113,6 @@ export default defineConfig([
     plugins: [dts()],
     output: [{ file: 'dist/index.d.ts' }, { file: 'dist/index.d.cts' }],
   },
+  ...adapter('react'),
+  ...adapter('vue'),
 ]);
