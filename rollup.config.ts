@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { defineConfig, type Plugin } from 'rollup';
+import { defineConfig, type Plugin, type RollupOptions } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 const compile = () =>
@@ -57,7 +57,7 @@ const core = fileURLToPath(new URL('./src/index.ts', import.meta.url));
 const adapterExternal = (framework: string) => (id: string) =>
   id === core || id === framework || id.startsWith(`${framework}/`);
 const coreAs = (file: string) => (id: string) => (id === core ? file : id);
-const adapter = (name: 'react' | 'vue') => [
+const adapter = (name: 'react' | 'vue'): RollupOptions[] => [
   {
     input: `src/${name}/index.ts`,
     external: adapterExternal(name),
@@ -66,7 +66,7 @@ const adapter = (name: 'react' | 'vue') => [
       { file: `dist/${name}.mjs`, format: 'es', sourcemap: true, paths: coreAs('./index.mjs') },
       { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named', paths: coreAs('./index.cjs') },
     ],
-  } as const,
+  },
   {
     input: `src/${name}/index.ts`,
     external: adapterExternal(name),
@@ -75,7 +75,7 @@ const adapter = (name: 'react' | 'vue') => [
       { file: `dist/${name}.d.ts`, paths: coreAs('./index.js') },
       { file: `dist/${name}.d.cts`, paths: coreAs('./index.cjs') },
     ],
-  } as const,
+  },
 ];
 
 export default defineConfig([
