@@ -12,12 +12,7 @@ export interface ConnectionStatus {
 }
 
 /** Before anything is known, and on the server: a stream that is about to connect. */
-export const CONNECTING: ConnectionStatus = Object.freeze({
-  state: 'connecting',
-  attempt: 0,
-  delay: null,
-  error: null,
-});
+export const CONNECTING: ConnectionStatus = { state: 'connecting', attempt: 0, delay: null, error: null };
 
 interface StatusStore {
   /** A new object on every change, the same one otherwise (what useSyncExternalStore needs). */
@@ -33,20 +28,19 @@ const stores = new WeakMap<ResilientEventSource<object>, StatusStore>();
  */
 export function watchStatus(source: ResilientEventSource<object>): StatusStore {
   let store = stores.get(source);
-  if (store) return store;
-  const kept: StatusStore = {
-    current: { ...CONNECTING, state: source.state },
-    listeners: new Set(),
-  };
-  const update = (change: Partial<ConnectionStatus>): void => {
-    kept.current = { ...kept.current, ...change };
-    for (const listener of [...kept.listeners]) listener();
-  };
-  source.onStateChange(({ state, attempt, delay }) =>
-    update(state === 'open' ? { state, attempt, delay, error: null } : { state, attempt, delay }),
-  );
-  source.onError((error) => update({ error }));
-  stores.set(source, (store = kept));
+  if (!store) {
+    const kept: StatusStore = { current: { ...CONNECTING, state: source.state }, listeners: new Set() };
+    const update = (change: Partial<ConnectionStatus>): void => {
+      kept.current = { ...kept.current, ...change };
+      for (const listener of [...kept.listeners]) listener();
+    };
+    // An open connection clears the error of the failures before it.
+    source.onStateChange(({ state, attempt, delay }) =>
+      update({ state, attempt, delay, error: state === 'open' ? null : kept.current.error }),
+    );
+    source.onError((error) => update({ error }));
+    stores.set(source, (store = kept));
+  }
   return store;
 }
 

@@ -43,7 +43,6 @@ export function acquireSource<Events extends object>(
   }
   const held = entry;
   clearTimeout(held.closeTimer);
-  held.closeTimer = undefined;
   held.users++;
   let released = false;
   return {
@@ -53,9 +52,8 @@ export function acquireSource<Events extends object>(
       if (released) return;
       released = true;
       if (--held.users > 0) return;
+      // acquireSource() clears this timer, so when it fires nobody holds the source.
       held.closeTimer = setTimeout(() => {
-        held.closeTimer = undefined;
-        if (held.users > 0) return;
         entries.delete(key);
         held.source.close();
       }, RELEASE_GRACE_MS);

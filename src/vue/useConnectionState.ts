@@ -18,10 +18,8 @@ export function useConnectionState<Events extends object>(
     },
     { immediate: true },
   );
-  return {
-    state: toRef(() => status.value.state),
-    attempt: toRef(() => status.value.attempt),
-    delay: toRef(() => status.value.delay),
-    error: toRef(() => status.value.error),
-  };
+  const field = (name: keyof ConnectionStatus) => [name, toRef(() => status.value[name])];
+  return Object.fromEntries(
+    Object.keys(CONNECTING).map((name) => field(name as keyof ConnectionStatus)),
+  ) as ConnectionStatusRefs;
 }

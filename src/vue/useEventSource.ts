@@ -29,16 +29,11 @@ export function useEventSource<Events extends object = Record<string, unknown>>(
   let lease: Lease<Events> | undefined;
   let started = false;
 
-  const current = () => {
-    const input = toValue(url);
-    const given = toRaw(toValue(options)) ?? {};
-    return { input, given, key: sourceKey(input, given) };
-  };
   const open = (): void => {
-    const { input, given, key } = current();
-    if (lease?.key === key) return;
+    const input = toValue(url);
+    const given = toRaw(toValue(options));
     const previous = lease;
-    lease = acquireSource<Events>(input, given, key);
+    lease = acquireSource<Events>(input, given);
     source.value = lease.source;
     previous?.release();
   };
@@ -49,7 +44,7 @@ export function useEventSource<Events extends object = Record<string, unknown>>(
 
   // Reading every option inside the key makes each of them (deeply, for reactive objects) a dependency.
   watch(
-    () => current().key,
+    () => sourceKey(toValue(url), toValue(options)),
     () => started && open(),
   );
   if (getCurrentInstance()) onMounted(start);
