@@ -112,6 +112,7 @@ export function adapterSuite(framework: Framework): void {
         await sleep(SETTLE_MS);
         expect(streams()).toHaveLength(1);
         expect(server.connectionCount()).toBe(1);
+        expect((await app!.probe()).created.eventSources).toBe(1);
         // Every event reaches the callback once, though StrictMode subscribed twice.
         server.publish({ event: 'n', data: { n: 1 } });
         server.publish({ event: 'n', data: { n: 2 } });

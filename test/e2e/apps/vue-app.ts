@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/useHookAtTopLevel: Vue composables in setup(), not React hooks
 // A Vue 3 app built on the adapter: each view asks for a source, records every event through the
 // callback form and renders the state and the latest value. Bundled by support/adapter-page.ts
 // (which points the adapter import at the built dist/vue.mjs).
