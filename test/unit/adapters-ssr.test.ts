@@ -1,4 +1,4 @@
-// biome-ignore-all lint/correctness/useHookAtTopLevel: Vue composables in setup(); React hooks inside a component
+// biome-ignore-all lint/correctness/useHookAtTopLevel: Vue composables in setup(), not React hooks
 import { createElement } from 'react';
 import { renderToString as renderReact } from 'react-dom/server';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,19 +15,20 @@ type Events = { price: { px: number } };
 const url = 'http://127.0.0.1:9/events';
 const options = { transport: 'native', EventSource: countingEventSource } as const;
 
+function Price() {
+  const es = react.useEventSource<Events>(url, options);
+  const latest = react.useServerEvent(es, 'price');
+  react.useServerEvent(es, 'price', () => {});
+  const { state, attempt } = react.useConnectionState(es);
+  return createElement('p', null, `${state} ${attempt} ${latest?.px ?? '-'}`);
+}
+
 beforeEach(() => {
   CountingEventSource.created = 0;
 });
 
 describe('server rendering', () => {
   it('React: renderToString opens nothing and renders connecting', () => {
-    function Price() {
-      const es = react.useEventSource<Events>(url, options);
-      const latest = react.useServerEvent(es, 'price');
-      react.useServerEvent(es, 'price', () => {});
-      const { state, attempt } = react.useConnectionState(es);
-      return createElement('p', null, `${state} ${attempt} ${latest?.px ?? '-'}`);
-    }
     expect(renderReact(createElement(Price))).toBe('<p>connecting 0 -</p>');
     expect(CountingEventSource.created).toBe(0);
     expect(peekSource(sourceKey(url, options))).toBeNull();
