@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { defineConfig, type Plugin } from 'rollup';
+import { defineConfig, type Plugin, type RollupOptions } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 const compile = () =>
@@ -57,6 +57,34 @@ const umd = {
   inlineDynamicImports: true,
 } as const;
 
+// ---- framework adapters (src/react, src/vue): thin layers over the core ----
+// The core stays external, so an adapter bundle never carries a second copy of it: its import of
+// '../index' becomes the built core beside it (index.mjs, index.cjs, and their declarations).
+const core = fileURLToPath(new URL('./src/index.ts', import.meta.url));
+const adapterExternal = (framework: string) => (id: string) =>
+  id === core || id === framework || id.startsWith(`${framework}/`);
+const coreAs = (file: string) => (id: string) => (id === core ? file : id);
+const adapter = (name: 'react' | 'vue'): RollupOptions[] => [
+  {
+    input: `src/${name}/index.ts`,
+    external: adapterExternal(name),
+    plugins: [compile()],
+    output: [
+      { file: `dist/${name}.mjs`, format: 'es', sourcemap: true, paths: coreAs('./index.mjs') },
+      { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named', paths: coreAs('./index.cjs') },
+    ],
+  },
+  {
+    input: `src/${name}/index.ts`,
+    external: adapterExternal(name),
+    plugins: [dts()],
+    output: [
+      { file: `dist/${name}.d.ts`, paths: coreAs('./index.js') },
+      { file: `dist/${name}.d.cts`, paths: coreAs('./index.cjs') },
+    ],
+  },
+];
+
 export default defineConfig([
   {
     input: 'src/index.ts',
@@ -107,4 +135,6 @@ export default defineConfig([
     plugins: [dts()],
     output: [{ file: 'dist/server.d.ts' }, { file: 'dist/server.d.cts' }],
   },
+  ...adapter('react'),
+  ...adapter('vue'),
 ]);

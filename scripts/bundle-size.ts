@@ -30,12 +30,16 @@ function staticClosure(metafile: Metafile, file: string, into = new Set<string>(
   return into;
 }
 
-/** `alias` maps a specifier to a file, as a package's exports map would for a bundler. */
+/**
+ * `alias` maps a specifier to a file, as a package's exports map would for a bundler; `external`
+ * names packages left out (a framework the app has anyway).
+ */
 export async function bundleApp(
   root: string,
   specifier: string,
   binding: string,
   alias?: Record<string, string>,
+  external?: string[],
 ): Promise<AppBundle> {
   const dir = await mkdtemp(join(tmpdir(), 'app-size-'));
   try {
@@ -50,6 +54,7 @@ export async function bundleApp(
       // The entry lives in a temporary directory: resolve packages from the repository.
       nodePaths: [join(root, 'node_modules')],
       alias,
+      external,
       bundle: true,
       splitting: true,
       format: 'esm',

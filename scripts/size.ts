@@ -51,6 +51,7 @@ export async function ourSizes(): Promise<SizeRow[]> {
     ),
   }));
   const file = (path: string): number => gzipSize(readFileSync(join(root, path)));
+  const adapters = await adapterSizes(app.initial);
   return [
     { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5.3 * KB },
     polyfill!,
@@ -67,7 +68,29 @@ export async function ourSizes(): Promise<SizeRow[]> {
       what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used',
       bytes: file('dist/event-source-polyfill.min.js'),
     },
+    ...adapters,
   ];
+}
+
+/** The framework adapters: what each adds at start to an app that imports the core, the framework left out. */
+async function adapterSizes(core: number): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  for (const framework of ['react', 'vue']) {
+    const specifier = `resilient-eventsource/${framework}`;
+    const app = await bundleApp(
+      root,
+      specifier,
+      '{ useEventSource, useServerEvent, useConnectionState }',
+      { [specifier]: join(root, `dist/${framework}.mjs`) },
+      [framework],
+    );
+    rows.push({
+      what: `  + ${specifier} on top of the core (${framework} itself not counted)`,
+      bytes: app.initial - core,
+      budget: KB,
+    });
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
