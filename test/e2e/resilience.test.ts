@@ -19,6 +19,7 @@
  * published, so a loss or a duplicate anywhere fails it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { currentEngine } from './support/engines/index';
 import { openHarness, until, type BrowserHarness, type Snapshot } from './support/harness';
 
 type Transport = 'native' | 'polyfill' | 'fetch' | 'websocket';
@@ -108,6 +109,10 @@ describe.each(TRANSPORTS)('%s', (transport) => {
   const seesStatus = transport === 'polyfill' || transport === 'fetch';
   const failureReason = seesStatus ? 'http' : 'network';
   const endpoint = transport === 'websocket' ? 'ws' : 'sse';
+  // A connection the server cuts under a fetch stream: Chromium and Firefox fail the reader
+  // ('network'); WebKit ends the reader as if the response were complete ('ended'), so the SDK
+  // cannot tell a cut from an end there (README, engine limits). Either way it reconnects and resumes.
+  const dropReason = transport === 'fetch' && currentEngine() === 'webkit' ? 'ended' : 'network';
 
   it('a stall is found by the heartbeat timeout, then the stream resumes from the last id without loss or duplicates', async () => {
     const s = await open(transport);
@@ -168,7 +173,7 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     // The drop, then four 503s: attempts 1–5 with delays 200, 400, 800, 800, 800 (jitter 0, cap 800).
     const failures = snap.changes.filter((c) => c.state === 'reconnecting').map((c) => [c.reason, c.attempt, c.delay]);
     expect(failures, 'reconnecting states [reason, attempt, delay]').toEqual([
-      ['network', 1, 200],
+      [dropReason, 1, 200],
       [failureReason, 2, 400],
       [failureReason, 3, 800],
       [failureReason, 4, 800],
@@ -215,7 +220,7 @@ describe.each(TRANSPORTS)('%s', (transport) => {
         'state changes',
       ).toEqual([
         ['open', 'open'],
-        ['reconnecting', 'network'],
+        ['reconnecting', dropReason],
         ['closed', '204'],
       ]);
       expect(snap.transport, 'no transport once closed').toBeNull();
@@ -411,7 +416,7 @@ describe.each(TRANSPORTS)('%s', (transport) => {
         'state changes up to the WebSocket',
       ).toEqual([
         ['open', 'open', transport],
-        ['reconnecting', 'network', transport],
+        ['reconnecting', dropReason, transport],
         ['reconnecting', 'fallback', 'websocket'],
         ['open', 'open', 'websocket'],
       ]);

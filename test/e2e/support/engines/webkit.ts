@@ -96,10 +96,15 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
         return job();
       });
     const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
-      on(
-        () =>
-          // Execute Script awaits a returned promise (WebDriver spec); undefined travels as null.
-          session.execute(`return (${fn.toString()})(arguments[0])`, arg ?? null) as Promise<R>,
+      on(() =>
+        // Execute Script awaits a returned promise (WebDriver spec). The result travels as JSON text,
+        // so properties that are undefined stay absent (as over CDP or BiDi) instead of becoming null.
+        session
+          .execute(
+            `return Promise.resolve((${fn.toString()})(arguments[0])).then((v) => JSON.stringify({ v }))`,
+            arg ?? null,
+          )
+          .then((text) => (JSON.parse(String(text)) as { v?: R }).v as R),
       );
     return {
       driverErrors: [],
