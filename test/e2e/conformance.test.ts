@@ -1,10 +1,10 @@
 /**
- * WHATWG EventSource conformance in a real Chromium, per transport.
+ * WHATWG EventSource conformance in a real browser (the engine E2E_ENGINE names), per transport.
  *
  * The cases are written from the HTML standard's "Server-sent events" section (parsing an event
  * stream, interpreting it, dispatching, reconnecting): each raw case is exact bytes served by the
  * reference server's `/raw` route plus the events and the resume id the spec implies. Every case
- * runs on 'native' (Chromium's EventSource), 'polyfill' (event-source-polyfill) and 'fetch'
+ * runs on 'native' (the engine's EventSource), 'polyfill' (event-source-polyfill) and 'fetch'
  * (eventsource-parser 3.1.1 behind the SDK's feeder).
  *
  * 'websocket' (the same feeder and parser, fed one WebSocket message at a time) runs the same cases
@@ -20,8 +20,9 @@
  *
  * How one raw case runs: the response (or socket) ends after its bytes, so the first failure of the
  * source marks the end of one pass; the events before it are compared, then the reconnect request is
- * read from Chromium's request log (the `lastEventId` query parameter, and the Last-Event-ID
- * header where the transport can send one; a WebSocket cannot).
+ * read from the page's request log (the `lastEventId` query parameter, and the Last-Event-ID header
+ * where the transport can send one; a WebSocket cannot): Chromium's request events, or in Firefox
+ * and WebKit the requests the page logs itself (fixtures/page-probe.js).
  */
 import { isUtf8 } from 'node:buffer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -13,6 +13,14 @@
  *   expect(await h.pageErrors()).toEqual([]);  // in-page errors + CSP violations, every engine
  * `h.chromium` is the playwright browser/context (CDP, request events) and is null outside Chromium:
  * a test that needs it must say what it runs instead elsewhere (`ranAsEquivalent` in equivalents.ts).
+ *
+ * Porting a test written for the Chromium-only harness:
+ *   h.context.newPage() + goto + waitForFunction  →  await h.newPage('/fixtures/x.html', () => 'x' in window)
+ *   h.context.setOffline(v)                       →  await h.setOffline(v)
+ *   h.pageErrors (array) / page.on('pageerror')   →  await h.pageErrors(page)
+ *   h.context / h.browser (playwright)            →  h.chromium?.context / h.chromium?.browser (Chromium only)
+ *   page.locator / page.click (playwright)        →  page.evaluate(() => document.querySelector(…)…)
+ * Then add the file to E2E_SUBSET in vitest.config.ts to run it in Firefox and WebKit as well.
  */
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer, type ServerOptions } from '../../../playground/server/server';
