@@ -24,6 +24,11 @@ const FAULT_KINDS: FaultKind[] = ['drop', 'stall', 'status', 'restart'];
 const BAG: FaultKind[] = ['drop', 'drop', 'drop', 'stall', 'stall', 'status', 'status', 'restart'];
 /** Time between batches: ~350 events/s, so the soak stays realistic and faults overlap live traffic. */
 const PACE_MS = 90;
+/**
+ * Events between faults: ~100–300 at 10,000 events; closer together for a shorter soak (2,000 in
+ * Firefox and WebKit), so that it still sees more than one bag of faults and so every kind.
+ */
+const FAULT_SPACING: [number, number] = TOTAL >= 10_000 ? [100, 300] : [30, 90];
 const DRAIN_MS = 45_000;
 
 /** mulberry32: small, fast, seedable. */
@@ -204,7 +209,7 @@ async function soakOne(transport: Transport, index: number): Promise<void> {
 
   const started = Date.now();
   let sent = 0;
-  let nextFaultAt = int(100, 300);
+  let nextFaultAt = int(...FAULT_SPACING);
   let faultEnds = 0;
   let opensAtFault = -1;
   let needsReopen = false;
@@ -271,7 +276,7 @@ async function soakOne(transport: Transport, index: number): Promise<void> {
     sent += size;
     if (sent >= nextFaultAt && sent < TOTAL && (await recovered())) {
       await inject();
-      nextFaultAt = sent + int(100, 300);
+      nextFaultAt = sent + int(...FAULT_SPACING);
     }
     await sleep(PACE_MS);
   }

@@ -2,7 +2,7 @@
  * How a test says that, in this engine, it ran an equivalent of the case instead of the case as
  * written (and why). The engine table reporter (engine-table-reporter.ts) prints it per engine.
  */
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { currentEngine } from './engines/types';
 
 declare module 'vitest' {
@@ -15,7 +15,7 @@ declare module 'vitest' {
 }
 
 export function ranAsEquivalent(why: string): void {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) throw new Error('ranAsEquivalent() outside a test');
   test.meta.engine = currentEngine();
   const list = (test.meta.equivalent ??= []);

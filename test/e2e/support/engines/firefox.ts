@@ -12,11 +12,10 @@ export function firefoxPath(): string {
 }
 
 function wrap(page: Page): EnginePage {
-  const driverErrors: string[] = [];
-  // Over WebDriver BiDi puppeteer reports uncaught errors; the in-page probe collects the rest.
-  page.on('pageerror', (error) => driverErrors.push(error instanceof Error ? error.message : String(error)));
   return {
-    driverErrors,
+    // Not puppeteer's 'pageerror': over BiDi it also carries Firefox's network console errors
+    // ("can't establish a connection"). The in-page probe collects uncaught errors and rejections.
+    driverErrors: [],
     goto: async (url) => {
       await page.goto(url);
     },
