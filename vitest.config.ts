@@ -2,6 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 // Node projects (unit + type tests, the reference server, the built package, the SDK over real sockets) run
 // together in `npm run test:node`; the real-browser suites in test/e2e run on their own in `npm run test:browser`.
+const E2E_ENGINES = ['chromium', 'firefox', 'webkit'] as const;
+/**
+ * Firefox and WebKit run this stated subset (CI has 40 minutes on 2 cores): every file but the
+ * playground page, which drives Chromium through playwright only. Files added to test/e2e run in
+ * Chromium at once; add them here to run them in all three engines.
+ */
+const E2E_SUBSET = [
+  'test/e2e/conformance.test.ts',
+  'test/e2e/resilience.test.ts',
+  'test/e2e/script-tag-and-csp.test.ts',
+  'test/e2e/chaos-soak.test.ts',
+  'test/e2e/leaks.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -27,15 +41,20 @@ export default defineConfig({
         // The SDK in Node over real sockets: fetch and WebSocket transports against the reference server.
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 },
       },
-      {
+      // ---- e2e: one project per engine (E2E_ENGINE), run one after another (groupOrder) ----
+      ...E2E_ENGINES.map((engine, index) => ({
         test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          name: `e2e-${engine}`,
+          include: engine === 'chromium' ? ['test/e2e/**/*.test.ts'] : E2E_SUBSET,
+          env: { E2E_ENGINE: engine },
           testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: index + 1 },
         },
-      },
+      })),
     ],
+    // Prints the per-engine, per-transport table (ran / ran as equivalent / failed) after e2e runs.
+    reporters: ['default', './test/e2e/support/engine-table-reporter.ts'],
   },
 });

@@ -1,10 +1,10 @@
 /**
- * WHATWG EventSource conformance in a real Chromium, per transport.
+ * WHATWG EventSource conformance in a real browser (the engine E2E_ENGINE names), per transport.
  *
  * The cases are written from the HTML standard's "Server-sent events" section (parsing an event
  * stream, interpreting it, dispatching, reconnecting): each raw case is exact bytes served by the
  * reference server's `/raw` route plus the events and the resume id the spec implies. Every case
- * runs on 'native' (Chromium's EventSource), 'polyfill' (event-source-polyfill) and 'fetch'
+ * runs on 'native' (the engine's EventSource), 'polyfill' (event-source-polyfill) and 'fetch'
  * (eventsource-parser 3.1.1 behind the SDK's feeder).
  *
  * 'websocket' (the same feeder and parser, fed one WebSocket message at a time) runs the same cases
@@ -20,11 +20,13 @@
  *
  * How one raw case runs: the response (or socket) ends after its bytes, so the first failure of the
  * source marks the end of one pass; the events before it are compared, then the reconnect request is
- * read from Chromium's request log (the `lastEventId` query parameter, and the Last-Event-ID
- * header where the transport can send one; a WebSocket cannot).
+ * read from the page's request log (the `lastEventId` query parameter, and the Last-Event-ID header
+ * where the transport can send one; a WebSocket cannot): Chromium's request events, or in Firefox
+ * and WebKit the requests the page logs itself (fixtures/page-probe.js).
  */
 import { isUtf8 } from 'node:buffer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { currentEngine, type EngineName } from './support/engines/index';
 import { openHarness, until, type BrowserHarness, type PageRequest, type Snapshot } from './support/harness';
 
 type Transport = 'native' | 'polyfill' | 'fetch' | 'websocket';
@@ -67,6 +69,30 @@ interface RawCase extends Outcome {
 const INITIAL_DELAY = 150;
 const LF_BODY = 'data: a\ndata: b\n\nid: 7\ndata: c\n\n';
 const utf8Body = 'data: héllo ✓ 😀 日本語\nid: ü✓\n\n';
+
+/**
+ * Where an engine's own EventSource (the 'native' transport) departs from the spec: asserted as
+ * such, per engine and case name, so a change in either direction is noticed (README, engine limits).
+ */
+const NATIVE_DIFFERS: Partial<Record<EngineName, Record<string, Partial<Outcome> & { why: string }>>> = {
+  firefox: {
+    'an id containing NUL is ignored': {
+      why: "Firefox 153's EventSource does not dispatch the event whose id contains NUL",
+      events: [ev('1', 'a')],
+    },
+    'an id-only block sets the last event id for later events': {
+      why: "Firefox 153's EventSource ignores the id of a block without data",
+      events: [ev('1', ''), ev('2', '')],
+      reconnectId: '',
+    },
+  },
+  webkit: {
+    'a BOM split across chunks is still ignored': {
+      why: "WebKitGTK 2.50's EventSource keeps a BOM split across chunks, so the first field name is unknown",
+      events: [],
+    },
+  },
+};
 
 const RAW_CASES: RawCase[] = [
   // ---- fields and dispatch --------------------------------------------------------------------
@@ -409,7 +435,8 @@ async function runRawCase(
     ...(messages === 'binary' ? { binary: '1' } : {}),
   };
   const websocket = { url: wsRawUrl(tag, bytes, { ...framing, ...hold }) };
-  const differs = spec ? undefined : c.differs?.[transport];
+  const engineDiffers = transport === 'native' ? NATIVE_DIFFERS[currentEngine()]?.[c.name] : undefined;
+  const differs = engineDiffers ?? (spec ? undefined : c.differs?.[transport]);
   const expected: Outcome = { events: differs?.events ?? c.events, reconnectId: differs?.reconnectId ?? c.reconnectId };
   const id = await create(transport, url, c.names ?? ['message'], onWebSocket ? { websocket } : {});
 
@@ -849,7 +876,9 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
       () => h.snapshot(id),
       (x) => x.events.length >= wanted.length,
     );
-    expect(seen(s), 'events').toEqual(wanted);
+    // Firefox 153's own EventSource resets the last event ID on an id with NUL instead of ignoring the line.
+    const firefoxNative = transport === 'native' && currentEngine() === 'firefox';
+    expect(seen(s), 'events').toEqual(firefoxNative ? wanted.map((e) => ({ ...e, lastEventId: '' })) : wanted);
     expect(s.errors, 'no errors').toEqual([]);
 
     // The junk held `retry: abc`, which must not have changed the reconnection time: fetch and websocket
@@ -931,7 +960,8 @@ describe.each(ALL_TRANSPORTS)('%s: published events over /events or /ws', (trans
     const reconnecting = s.changes.find((c) => c.state === 'reconnecting')!;
     const seesRetry = transport === 'fetch' || transport === 'websocket';
     expect(reconnecting, 'the reconnecting state').toMatchObject({
-      reason: 'network',
+      // WebKit ends a fetch reader the server cut as if it were complete (README, engine limits).
+      reason: transport === 'fetch' && currentEngine() === 'webkit' ? 'ended' : 'network',
       delay: seesRetry ? 250 : INITIAL_DELAY,
     });
 

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageErrorWatch } from './support/csp-check';
 import { openHarness, type BrowserHarness } from './support/harness';
 
 // The harness page loads the UMD bundle by <script> tag and is served with a strict CSP
 // (script-src 'self'; connect-src 'self' ws: wss:), so every transport is proven under both.
+// Each test checks its own CSP state: it first proves the page reports a deliberate violation,
+// then asserts that nothing else (no SDK request, no script error) was reported during it.
 let h: BrowserHarness;
 beforeAll(async () => {
   h = await openHarness();
@@ -30,14 +33,19 @@ describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
         global: 'EventSourcePolyfill' in window,
         scripts: [...document.scripts].map((s) => s.src).filter((src) => src.includes('event-source-polyfill')),
       }));
+    const errors = pageErrorWatch(h);
+    await errors.start();
     expect(await loaded()).toEqual({ global: false, scripts: [] });
     const id = await h.create('/events', { transport: 'polyfill' });
     await expect.poll(async () => (await h.snapshot(id)).state, { timeout: 15_000 }).toBe('open');
     expect(await loaded()).toEqual({ global: true, scripts: [`${h.server.url}/dist/event-source-polyfill.min.js`] });
     await h.call(id, 'close');
+    expect(await errors.unexpected(), 'CSP violations or page errors while loading the polyfill').toEqual([]);
   });
 
   it.each(transports)('%s: receives published events in order', async (transport) => {
+    const errors = pageErrorWatch(h);
+    await errors.start();
     const wsUrl = `${h.server.url.replace('http', 'ws')}/ws`;
     const id = await h.create('/events', { transport, websocket: { url: wsUrl }, parse: 'text' }, ['csp']);
     await expect.poll(async () => (await h.snapshot(id)).state, { timeout: 15_000 }).toBe('open');
@@ -48,9 +56,6 @@ describe('UMD bundle from a <script> tag on a strict-CSP page', () => {
     expect(snapshot.transport).toBe(transport);
     expect(snapshot.errors).toEqual([]);
     await h.call(id, 'close');
-  });
-
-  it('no CSP violation or page error was reported', () => {
-    expect(h.pageErrors).toEqual([]);
+    expect(await errors.unexpected(), `CSP violations or page errors on ${transport}`).toEqual([]);
   });
 });

@@ -1,7 +1,34 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+/**
+ * The e2e harness: the reference server on 127.0.0.1 and one browser (the engine E2E_ENGINE names:
+ * chromium, firefox or webkit) on the harness page (strict CSP). One browser per test file.
+ *
+ * Engine-neutral API, for new test files:
+ *   const h = await openHarness();           // server + browser + h.page on fixtures/harness.html
+ *   const id = await h.create('/events', { transport: 'fetch' });
+ *   await until('open', () => h.snapshot(id), (s) => s.state === 'open');
+ *   await h.call(id, 'close');
+ *   const other = await h.newPage('/fixtures/harness.html');  // a second tab, same browser/context
+ *   await other.evaluate((x) => x + 1, 1);   // EnginePage: goto / evaluate / waitForFunction / close
+ *   await h.setOffline(true);                // emulation, or the offline equivalent (recorded as such)
+ *   expect(await h.pageErrors()).toEqual([]);  // in-page errors + CSP violations, every engine
+ * `h.chromium` is the playwright browser/context (CDP, request events) and is null outside Chromium:
+ * a test that needs it must say what it runs instead elsewhere (`ranAsEquivalent` in equivalents.ts).
+ *
+ * Porting a test written for the Chromium-only harness:
+ *   h.context.newPage() + goto + waitForFunction  →  await h.newPage('/fixtures/x.html', () => 'x' in window)
+ *   h.context.setOffline(v)                       →  await h.setOffline(v)
+ *   h.pageErrors (array) / page.on('pageerror')   →  await h.pageErrors(page)
+ *   h.context / h.browser (playwright)            →  h.chromium?.context / h.chromium?.browser (Chromium only)
+ *   page.locator / page.click (playwright)        →  page.evaluate(() => document.querySelector(…)…)
+ * Then add the file to E2E_SUBSET in vitest.config.ts to run it in Firefox and WebKit as well.
+ */
+import type { Page } from 'playwright-core';
 import { startServer, type RunningServer, type ServerOptions } from '../../../playground/server/server';
 import type { ResilientEventSourceOptions, StateChange } from '../../../src';
-import { launchChromium } from './chromium';
+import type { ChromiumBrowser, ChromiumPage } from './engines/chromium';
+import { type EngineBrowser, type EngineName, type EnginePage, currentEngine, launchEngine } from './engines/index';
+import { noteEngineVersion } from './engine-versions';
+import { ranAsEquivalent } from './equivalents';
 
 /** What the in-page harness (fixtures/harness.js) records for one source. */
 export interface Snapshot<Data = unknown> {
@@ -23,15 +50,19 @@ export interface Snapshot<Data = unknown> {
   }[];
 }
 
-/** A request the page made, as Chromium saw it (`/raw` and static files are not in server.requests). */
+/**
+ * A request the page made (`/raw` and static files are not in server.requests). Chromium: from its
+ * request events. Firefox and WebKit: logged in the page (fixtures/page-probe.js `?record`), so
+ * only the headers the page set are there (none for EventSource or WebSocket).
+ */
 export interface PageRequest {
   url: string;
   method: string;
-  /** 'eventsource', 'fetch', 'websocket', 'script', … */
+  /** 'eventsource', 'fetch', 'websocket', 'script', 'xhr', … */
   resourceType: string;
   /** Lower-cased names; a WebSocket handshake has none here. */
   headers: Record<string, string>;
-  /** Date.now() in the test process when Chromium issued it. */
+  /** Date.now() when it was issued. */
   t: number;
 }
 
@@ -46,26 +77,39 @@ export type PageOptions = Omit<
 };
 
 export interface BrowserHarness {
+  engine: EngineName;
   server: RunningServer;
-  browser: Browser;
-  context: BrowserContext;
-  page: Page;
-  /** Console errors and page errors seen so far (CSP violations show up here). */
-  pageErrors: string[];
+  browser: EngineBrowser;
+  /** Chromium's playwright objects (CDP, request events); null in Firefox and WebKit. */
+  chromium: ChromiumBrowser | null;
+  page: EnginePage;
+  /** Uncaught errors, unhandled rejections and CSP violations in h.page (plus Chromium's console errors). */
+  pageErrors(page?: EnginePage): Promise<string[]>;
   /** Creates a source in the page; returns its handle. A relative URL resolves against the server. */
   create(url: string, options?: PageOptions, names?: string[]): Promise<number>;
   snapshot<Data = unknown>(id: number): Promise<Snapshot<Data>>;
   call(id: number, method: 'close' | 'reconnect'): Promise<void>;
-  /** Every request the page issued so far, oldest first (cleared in place by `length = 0`). */
+  /** Every request h.page issued so far, oldest first (cleared in place by `length = 0`). */
   pageRequests: PageRequest[];
+  /** Brings pageRequests up to date (a no-op in Chromium, where events fill it as they happen). */
+  syncRequests(): Promise<void>;
   /** Closes every source the page created (each test can end with it, so none leaks into the next). */
   closeAll(): Promise<void>;
+  /** A new tab in the same browser on `path` of the server, once `ready` holds in it. */
+  newPage(path: string, ready?: () => boolean): Promise<EnginePage>;
+  /**
+   * Offline/online for every tab: network emulation where the engine has it; in WebKit the
+   * equivalent (navigator.onLine false and an `offline` event in each tab, the test cuts the stream
+   * from the server), recorded for the engine table.
+   */
+  setOffline(offline: boolean): Promise<void>;
   /** POST /faults with `plan` (the one-shot `drop` and `restart` are only reachable this way); resolves to the answer. */
   faults(plan: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
 
-/** The reference server on 127.0.0.1 and Chromium on the harness page (strict CSP). */
+const harnessReady = () => 'harness' in window && 'ResilientEventSource' in window;
+
 export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {
   // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
   const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
@@ -78,36 +122,56 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     staticMounts: { '/fixtures/': 'test/e2e/fixtures' },
     ...serverOptions,
   });
-  const browser = await launchChromium();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const engine = currentEngine();
+  const browser = await launchEngine(engine);
+  noteEngineVersion(engine, browser.version);
+  const chromium = engine === 'chromium' ? (browser as ChromiumBrowser) : null;
+  const pages = new Set<EnginePage>();
   const pageRequests: PageRequest[] = [];
-  page.on('request', (request) =>
-    pageRequests.push({
-      url: request.url(),
-      method: request.method(),
-      resourceType: request.resourceType(),
-      headers: request.headers(),
-      t: Date.now(),
-    }),
-  );
-  page.on('websocket', (socket) =>
-    pageRequests.push({ url: socket.url(), method: 'GET', resourceType: 'websocket', headers: {}, t: Date.now() }),
-  );
-  await page.goto(`${server.url}/fixtures/harness.html`);
-  await page.waitForFunction(() => 'harness' in window && 'ResilientEventSource' in window);
+
+  async function newPage(path: string, ready: () => boolean = () => true): Promise<EnginePage> {
+    const page = await browser.newPage();
+    pages.add(page);
+    const close = page.close.bind(page);
+    page.close = async () => {
+      pages.delete(page);
+      await close();
+    };
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(ready);
+    return page;
+  }
+
+  // Outside Chromium the harness page logs its own requests (page-probe.js), read back here.
+  const page = await newPage(chromium ? '/fixtures/harness.html' : '/fixtures/harness.html?record', harnessReady);
+  if (chromium) recordChromiumRequests((page as ChromiumPage).playwright, pageRequests);
+  const syncRequests = async (): Promise<void> => {
+    if (chromium) return;
+    pageRequests.push(...(await page.evaluate(() => (window as unknown as ProbeWindow).pageProbe.takeRequests())));
+  };
+  let syncing = false;
+  const poller = chromium
+    ? undefined
+    : setInterval(() => {
+        if (syncing) return;
+        syncing = true;
+        syncRequests()
+          .catch(() => undefined)
+          .finally(() => {
+            syncing = false;
+          });
+      }, 100);
 
   return {
+    engine,
     server,
     browser,
-    context,
+    chromium,
     page,
-    pageErrors,
+    async pageErrors(target = page) {
+      const inPage = await target.evaluate(() => (window as unknown as ProbeWindow).pageProbe.errors());
+      return [...target.driverErrors, ...inPage];
+    },
     create: (url, options = {}, names = ['message']) =>
       page.evaluate(([u, o, n]) => (window as unknown as HarnessWindow).harness.create(u, o, n), [
         url,
@@ -119,7 +183,21 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     call: (id, method) =>
       page.evaluate(([i, m]) => (window as unknown as HarnessWindow).harness.call(i, m), [id, method] as const),
     pageRequests,
+    syncRequests,
     closeAll: () => page.evaluate(() => (window as unknown as HarnessWindow).harness.closeAll()),
+    newPage,
+    async setOffline(offline) {
+      if (browser.setOffline) {
+        await browser.setOffline(offline);
+        return;
+      }
+      if (offline) ranAsEquivalent('no network emulation: navigator.onLine forced false + offline event, server cuts');
+      await Promise.all(
+        [...pages].map((p) =>
+          p.evaluate((o) => (window as unknown as ProbeWindow).pageProbe.setOffline(o), offline).catch(() => undefined),
+        ),
+      );
+    },
     async faults(plan) {
       const response = await fetch(`${server.url}/faults`, {
         method: 'POST',
@@ -132,9 +210,34 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
       return answer;
     },
     async close() {
+      clearInterval(poller);
       await browser.close();
       await server.close();
     },
+  };
+}
+
+function recordChromiumRequests(page: Page, into: PageRequest[]): void {
+  page.on('request', (request) =>
+    into.push({
+      url: request.url(),
+      method: request.method(),
+      resourceType: request.resourceType(),
+      headers: request.headers(),
+      t: Date.now(),
+    }),
+  );
+  page.on('websocket', (socket) =>
+    into.push({ url: socket.url(), method: 'GET', resourceType: 'websocket', headers: {}, t: Date.now() }),
+  );
+}
+
+/** fixtures/page-probe.js, on every test page. */
+export interface ProbeWindow {
+  pageProbe: {
+    errors(): string[];
+    takeRequests(): PageRequest[];
+    setOffline(offline: boolean): void;
   };
 }
 

@@ -1,0 +1,50 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
+import type { EngineBrowser, EnginePage } from './types';
+
+/** Chromium through playwright-core (Debian's binary): the engine with DevTools (CDP) on top. */
+export interface ChromiumBrowser extends EngineBrowser {
+  readonly name: 'chromium';
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  newPage(): Promise<ChromiumPage>;
+}
+export interface ChromiumPage extends EnginePage {
+  /** The playwright page, for what only Chromium offers (CDP sessions, request events). */
+  readonly playwright: Page;
+}
+
+export function wrapChromiumPage(page: Page): ChromiumPage {
+  const driverErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') driverErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => driverErrors.push(error.message));
+  return {
+    playwright: page,
+    driverErrors,
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) =>
+      page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
+    waitForFunction: async (fn, arg, timeoutMs = 30_000) => {
+      await page.waitForFunction(fn as (arg: unknown) => unknown, arg, { timeout: timeoutMs });
+    },
+    close: () => page.close(),
+  };
+}
+
+export async function launchChromiumEngine(): Promise<ChromiumBrowser> {
+  const browser = await launchChromium();
+  const context = await browser.newContext();
+  return {
+    name: 'chromium',
+    version: `chromium ${browser.version()}`,
+    browser,
+    context,
+    newPage: async () => wrapChromiumPage(await context.newPage()),
+    setOffline: (offline) => context.setOffline(offline),
+    close: () => browser.close(),
+  };
+}

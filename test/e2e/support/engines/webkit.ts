@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { remote } from 'webdriverio';
+import { startXvfb, stopChild } from '../xvfb';
+import { type EngineBrowser, type EnginePage, pollUntil } from './types';
+
+const MINIBROWSER = [
+  process.env.MINIBROWSER_PATH,
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+  '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+];
+
+export function miniBrowserPath(): string {
+  const found = MINIBROWSER.find((path): path is string => Boolean(path) && existsSync(path as string));
+  if (!found) throw new Error('MiniBrowser not found: apt-get install -y webkit2gtk-driver (or set MINIBROWSER_PATH)');
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function startDriver(display: string): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('WebKitWebDriver', [`--port=${port}`, '--host=local'], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', (e) =>
+      reject(new Error(`WebKitWebDriver did not start (apt-get install webkit2gtk-driver): ${e}`)),
+    );
+    const deadline = Date.now() + 15_000;
+    const check = (): void => {
+      fetch(`http://127.0.0.1:${port}/status`)
+        .then(() => resolve())
+        .catch(() =>
+          Date.now() > deadline ? reject(new Error('WebKitWebDriver never answered')) : setTimeout(check, 100),
+        );
+    };
+    check();
+  });
+  return { port, child };
+}
+
+type Session = Awaited<ReturnType<typeof remote>>;
+
+/**
+ * WebDriver classic is one window at a time: every call switches to its page's window first, so
+ * calls are queued one after another.
+ */
+function queue(): <T>(job: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (job) => {
+    const run = tail.then(job, job);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** WebKitGTK's MiniBrowser through WebKitWebDriver (WebDriver classic), under a private Xvfb. */
+export async function launchWebkitEngine(): Promise<EngineBrowser> {
+  const x = await startXvfb();
+  const driver = await startDriver(x.display);
+  const session: Session = await remote({
+    hostname: '127.0.0.1',
+    port: driver.port,
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'MiniBrowser',
+      // WebKitWebDriver 2.50 refuses a BiDi session ("Failed to match capabilities").
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': { binary: miniBrowserPath(), args: ['--automation'] },
+    } as WebdriverIO.Capabilities,
+  });
+  const serial = queue();
+  const parked = await session.getWindowHandle();
+  let parkedInUse = false;
+
+  const wrap = (handle: string): EnginePage => {
+    let closed = false;
+    const on = <T>(job: () => Promise<T>): Promise<T> =>
+      serial(async () => {
+        if (closed) throw new Error('page is closed');
+        await session.switchToWindow(handle);
+        return job();
+      });
+    const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
+      on(() =>
+        // Execute Script awaits a returned promise (WebDriver spec). The result travels as JSON text,
+        // so properties that are undefined stay absent (as over CDP or BiDi) instead of becoming null.
+        session
+          .execute(
+            `return Promise.resolve((${fn.toString()})(arguments[0])).then((v) => JSON.stringify({ v }))`,
+            arg ?? null,
+          )
+          .then((text) => (JSON.parse(String(text)) as { v?: R }).v as R),
+      );
+    return {
+      driverErrors: [],
+      goto: (url) => on(() => session.url(url)).then(() => undefined),
+      evaluate,
+      waitForFunction: (fn, arg, timeoutMs = 30_000) =>
+        pollUntil(String(fn), () => evaluate(fn as (a: unknown) => unknown, arg), timeoutMs),
+      close: () =>
+        on(async () => {
+          closed = true;
+          // Closing the last window ends the session: the first one is parked on about:blank instead.
+          if (handle === parked) {
+            await session.url('about:blank');
+            parkedInUse = false;
+          } else {
+            await session.closeWindow();
+          }
+        }),
+    };
+  };
+
+  const version = String((session.capabilities as { browserVersion?: string }).browserVersion ?? 'unknown');
+  return {
+    name: 'webkit',
+    version: `webkitgtk ${version}`,
+    newPage: () =>
+      serial(async () => {
+        if (!parkedInUse) {
+          parkedInUse = true;
+          return wrap(parked);
+        }
+        const { handle } = await session.createWindow('tab');
+        return wrap(handle);
+      }),
+    setOffline: null,
+    async close() {
+      await session.deleteSession().catch(() => undefined);
+      await stopChild(driver.child);
+      await x.stop();
+    },
+  };
+}
