@@ -1,10 +1,12 @@
 import type { ServerEvent } from './emitter';
+import { deferShare } from './share/deferred';
 import { createSource, type Source } from './source';
 import type { TransportName } from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
   ResilientEventSourceOptions,
+  ShareRole,
   StateChangeListener,
   UrlInput,
 } from './types';
@@ -21,10 +23,16 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
 
-  readonly #source: Source;
+  readonly #source: Source & { role?: ShareRole };
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    this.#source = createSource(url, options);
+    // Sharing and persisting live in a lazy chunk (src/share/), loaded only by apps that use them.
+    this.#source = options?.share || options?.persist ? deferShare(url, options) : createSource(url, options);
+  }
+
+  /** This tab's part in a shared connection: 'leader', 'follower', or null (not shared, unavailable, closed). */
+  get role(): ShareRole {
+    return this.#source.role ?? null;
   }
 
   /** 0 connecting, 1 open, 2 closed, as EventSource. */

@@ -361,7 +361,7 @@ export function createSource(urlInput: UrlInput, options: ResilientEventSourceOp
     const version = ++stateVersion;
     callEach(
       [...stateListeners],
-      { state, previous, reason, attempt, delay, transport: source.transport },
+      { state, previous, reason, attempt, delay, transport: source.transport, role: null },
       (cause) => error('listener', 'onStateChange listener threw', { cause }),
       // Once a listener caused a newer change (close(), say), this one is stale for the rest.
       () => version === stateVersion,
