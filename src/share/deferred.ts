@@ -1,3 +1,4 @@
+import { settingsFrom } from '../options';
 import type { Source } from '../source';
 import type { ResilientEventSourceOptions, ShareRole, UrlInput } from '../types';
 
@@ -12,6 +13,7 @@ const BEFORE: Record<string, unknown> = { state: 'connecting', transport: null, 
  * straight to the real source. Kept this small because an app that does not share still loads it.
  */
 export function deferShare(url: UrlInput, options: ResilientEventSourceOptions): Shared {
+  settingsFrom(options); // bad options throw now, not in the chunk
   let real: Shared | undefined;
   const ready = import('./attach').then(({ attach }) => (real = attach(url, options)));
   type Method = (...args: unknown[]) => unknown;

@@ -43,8 +43,9 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   const local = createEmitter((cause, eventType) =>
     report('listener', `"${eventType}" listener threw`, { eventType, cause }),
   );
+  // On a fresh task: the first read happens now, before calls made while the chunk loaded were replayed.
   const store = persistence(options.persist, key, (cause) =>
-    report('storage', `persist: storage failed, going on without it: ${messageOf(cause)}`, { cause }),
+    setTimeout(() => report('storage', `persist: storage failed, going on without it: ${messageOf(cause)}`, { cause })),
   );
 
   let role: ShareRole = null;
