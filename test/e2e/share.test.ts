@@ -53,8 +53,6 @@ afterAll(async () => {
 });
 
 describe('share', () => {
-  beforeAll(() => {});
-
   it('three tabs hold one connection; every tab sees every event once, in order', async () => {
     context = await browser.newContext();
     const [a, b, c] = [await open('a'), await open('b'), await open('c')];
@@ -263,11 +261,9 @@ describe('share', () => {
     context = await browser.newContext();
     const [a, b] = [await open('a'), await open('b')];
     await a.page.evaluate(() => {
-      // biome-ignore lint/performance/noDelete: the page must look like a browser without the API
       delete (Navigator.prototype as { locks?: unknown }).locks;
     });
     await b.page.evaluate(() => {
-      // biome-ignore lint/performance/noDelete: the page must look like a browser without the API
       delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
     });
     await a.create('/events', { share: true });
