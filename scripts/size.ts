@@ -53,7 +53,8 @@ export async function ourSizes(): Promise<SizeRow[]> {
   }));
   const file = (path: string): number => gzipSize(readFileSync(join(root, path)));
   return [
-    { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5 * KB },
+    // share (issue 9) raised this from 5.0 KB: its stand-in, the share/persist check and `role` load at start.
+    { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5.3 * KB },
     polyfill!,
     fetch!,
     websocket!,
@@ -63,7 +64,8 @@ export async function ourSizes(): Promise<SizeRow[]> {
     {
       what: '<script> bundle dist/resilient-eventsource.umd.min.js (all transports)',
       bytes: file('dist/resilient-eventsource.umd.min.js'),
-      budget: 9 * KB,
+      // share (issue 9) raised this from 9.0 KB: the <script> bundle carries src/share/ inline.
+      budget: 9.5 * KB,
     },
     {
       what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used',
