@@ -6,14 +6,22 @@ export const locksOf = (): Locks | undefined => (globalThis as { navigator?: { l
 /**
  * Queues for the Web Lock `name` and calls `won` once this tab holds it. The lock is held until
  * `resign()` (or until the tab goes away: closed, reloaded, crashed, which releases it). `lost` is
- * called if another tab stole it. resign() also leaves the queue.
+ * called if another tab stole it. resign() also leaves the queue. `steal` takes the lock from a holder
+ * that cannot give it up (a frozen tab).
  */
-export function elect(locks: Locks, name: string, won: () => void, lost: () => void): { resign(): void } {
+export function elect(
+  locks: Locks,
+  name: string,
+  won: () => void,
+  lost: () => void,
+  steal = false,
+): { resign(): void } {
   const abort = new AbortController();
   let release: (() => void) | undefined;
   let resigned = false;
   locks
-    .request(name, { signal: abort.signal }, () => {
+    // A steal cannot be aborted (the API refuses steal with a signal): it is granted at once.
+    .request(name, steal ? { steal } : { signal: abort.signal }, () => {
       if (resigned) return undefined;
       return new Promise<void>((resolve) => {
         release = resolve;

@@ -34,6 +34,13 @@ export type Message =
   | { t: 'event'; epoch: number; type: string; raw: string; id: string }
   | { t: 'state'; epoch: number; change: Omit<StateChange, 'role' | 'previous'> }
   | { t: 'error'; epoch: number; error: ErrorReport }
+  /** A tab leaves (close, freeze): it is no successor any more. */
+  | { t: 'bye'; from: string }
+  /**
+   * The leader freezes or enters the back/forward cache: `to` takes over, stealing the lock if the
+   * frozen tab could not release it.
+   */
+  | { t: 'resign'; epoch: number; to: string | undefined }
   /** A follower's reconnect(). */
   | { t: 'reconnect' }
   /** A tab's own echo: once it comes back, every message sent before it reached this tab. */

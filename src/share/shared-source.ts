@@ -18,6 +18,9 @@ import { shareKey } from './key';
 import { persistence } from './persist';
 import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
 
+/** How long a named successor waits for the lock queue before it steals the lock of a frozen leader. */
+const STEAL_AFTER_MS = 250;
+
 const subscribe = <T>(listeners: Set<T>, listener: T): (() => void) => {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -61,6 +64,9 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   let joined = false;
   /** Every name any tab listens to: the leader listens to all of them on the connection. */
   const names = new Set<string>();
+  /** The other tabs that said hello and not yet bye, oldest first: a freezing leader names the first its successor. */
+  const peers = new Set<string>();
+  let stealTimer: ReturnType<typeof setTimeout> | undefined;
   let inner: Source | undefined;
   let election: { resign(): void } | undefined;
   let syncToken: string | undefined;
@@ -105,6 +111,8 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       // A leader hands over: the lock goes to the next tab, which resumes from the last id.
       stepDown();
       election?.resign();
+      clearTimeout(stealTimer);
+      post({ t: 'bye', from: me });
       channel?.close();
       removePageListeners();
       role = null;
@@ -240,7 +248,12 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   function onMessage({ data: message }: MessageEvent<Message>): void {
     if (disposed) return;
     switch (message.t) {
+      case 'bye':
+        peers.delete(message.from);
+        return;
       case 'hello':
+        peers.delete(message.from);
+        peers.add(message.from);
         for (const name of message.names) addName(name);
         if (inner) post({ t: 'welcome', epoch, to: message.from, ...status() });
         return;
@@ -259,6 +272,19 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     }
     const verdict = epochVerdict(message.epoch, epoch);
     if (verdict === 'stale') return;
+    if (message.t === 'resign') {
+      // Give the lock queue a moment: if the frozen tab did release its lock, the next tab leads by itself.
+      if (message.to === me && verdict === 'current' && !inner) {
+        const resigned = epoch;
+        clearTimeout(stealTimer);
+        stealTimer = setTimeout(() => {
+          if (disposed || epoch !== resigned || inner || !locks) return;
+          election?.resign();
+          election = elect(locks, `resilient-eventsource:${key}`, won, lost, true);
+        }, STEAL_AFTER_MS);
+      }
+      return;
+    }
     // Only a leader's first words (to all, or a welcome to this tab) open an epoch.
     const opens = message.t === 'lead' || (message.t === 'welcome' && message.to === me);
     if (opens && (verdict === 'newer' || !joined)) {
@@ -293,6 +319,9 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   /** Frozen or in the back/forward cache: give the lead (and the queue) up; come back as a follower. */
   const onHidden = (event: Event): void => {
     if (event.type === 'pagehide' && !(event as PageTransitionEvent).persisted) return;
+    // A frozen tab may keep its lock: the successor named here steals it if need be.
+    if (inner) post({ t: 'resign', epoch, to: [...peers][0] });
+    else post({ t: 'bye', from: me });
     stepDown();
     election?.resign();
     election = undefined;
