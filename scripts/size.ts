@@ -30,7 +30,8 @@ const TRANSPORTS = [
   {
     what: 'the WebSocket transport (with eventsource-parser, which the fetch one shares)',
     modules: ['chunks/websocket.'],
-  },
+  }, // share / persist (src/share/): loaded only by a source that uses one of them.
+  { what: 'share and persist (src/share/)', modules: ['chunks/attach.'] },
 ];
 
 /** Our rows, from the built dist/. */
@@ -44,7 +45,7 @@ export async function ourSizes(): Promise<SizeRow[]> {
   const unaccounted = app.lazy.filter((chunk) => !TRANSPORTS.some((t) => holds(chunk.inputs, t.modules)));
   if (unaccounted.length)
     throw new Error(`lazy chunks no transport accounts for: ${unaccounted.map((c) => c.inputs).join('; ')}`);
-  const [polyfill, fetch, websocket] = TRANSPORTS.map((transport) => ({
+  const [polyfill, fetch, websocket, share] = TRANSPORTS.map((transport) => ({
     what: `  + ${transport.what}, on first use`,
     bytes: app.bytes(
       new Set(app.lazy.filter((chunk) => holds(chunk.inputs, transport.modules)).flatMap((chunk) => [...chunk.files])),
@@ -53,16 +54,19 @@ export async function ourSizes(): Promise<SizeRow[]> {
   const file = (path: string): number => gzipSize(readFileSync(join(root, path)));
   const adapters = await adapterSizes(app.initial);
   return [
+    // share (issue 9) raised this from 5.0 KB: its stand-in, the share/persist check and `role` load at start.
     { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5.3 * KB },
     polyfill!,
     fetch!,
     websocket!,
+    share!,
     // Said plainly: an app that streams with the fetch transport loads this much in all.
     { what: '  = in all, for an app that uses the fetch transport', bytes: app.initial + fetch!.bytes },
     {
       what: '<script> bundle dist/resilient-eventsource.umd.min.js (all transports)',
       bytes: file('dist/resilient-eventsource.umd.min.js'),
-      budget: 9 * KB,
+      // share (issue 9) raised this from 9.0 KB: the <script> bundle carries src/share/ inline.
+      budget: 9.5 * KB,
     },
     {
       what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used',

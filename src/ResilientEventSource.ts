@@ -1,10 +1,12 @@
 import { type Connection, createConnection } from './connection';
 import type { ServerEvent } from './emitter';
+import { deferShare } from './share/deferred';
 import type { TransportName } from './transports/transport';
 import type {
   ConnectionState,
   ErrorListener,
   ResilientEventSourceOptions,
+  ShareRole,
   StateChangeListener,
   UrlInput,
 } from './types';
@@ -21,11 +23,17 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
 
-  /** The state machine (connection.ts); this class adds the types and the EventSource-like surface. */
-  readonly #source: Connection;
+  /** The state machine (connection.ts), or in a shared tab its stand-in (src/share/); this class adds the types. */
+  readonly #source: Connection & { role?: ShareRole };
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    this.#source = createConnection(url, options);
+    // Sharing and persisting live in a lazy chunk (src/share/), loaded only by apps that use them.
+    this.#source = options?.share || options?.persist ? deferShare(url, options) : createConnection(url, options);
+  }
+
+  /** This tab's part in a shared connection: 'leader', 'follower', or null (not shared, unavailable, closed). */
+  get role(): ShareRole {
+    return this.#source.role ?? null;
   }
 
   /** 0 connecting, 1 open, 2 closed, as EventSource. */

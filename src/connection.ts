@@ -388,7 +388,7 @@ export function createConnection(urlInput: UrlInput, options: ResilientEventSour
     const stillCurrent = (): boolean => version === epoch;
     callEach(
       [...stateListeners],
-      { state, previous, reason, attempt, delay, transport: connection.transport },
+      { state, previous, reason, attempt, delay, transport: connection.transport, role: null },
       (cause) => error('listener', 'onStateChange listener threw', { cause }),
       // Once a listener caused a newer change, this one is stale for the rest.
       stillCurrent,

@@ -15,7 +15,9 @@ export type ResilientEventSourceErrorType =
   /** `reconnect.maxAttempts` consecutive failures; the source is closed. */
   | 'max-attempts'
   /** The `url` or `headers` function failed, or returned something unusable. */
-  | 'config';
+  | 'config'
+  /** `persist`: the storage threw (private mode, quota); the source goes on without it. */
+  | 'storage';
 
 export interface ResilientEventSourceErrorDetails {
   status?: number;

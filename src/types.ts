@@ -45,7 +45,24 @@ export type StateChangeReason =
   /** SSE kept failing, so the WebSocket fallback takes over. */
   | 'fallback'
   /** SSE works again, so the WebSocket fallback hands back. */
-  | 'return-to-sse';
+  | 'return-to-sse'
+  /** `share`: another tab took over the shared connection (no backoff, no attempt used). */
+  | 'handover';
+
+/** This tab's part in a shared connection (`share`); null when not shared, sharing is unavailable, or closed. */
+export type ShareRole = 'leader' | 'follower' | null;
+
+/** One connection for every tab of this origin that uses the same key. */
+export interface ShareOptions {
+  /**
+   * Tabs with the same key share one connection.
+   * @defaultValue the resolved URL and every option that changes the request
+   */
+  key?: string;
+}
+
+/** Where `persist` keeps the last event id: sessionStorage, localStorage (new tabs use it too), or nowhere. */
+export type PersistOption = 'session' | 'local' | false;
 
 /** What `onStateChange` listeners receive. */
 export interface StateChange {
@@ -58,6 +75,8 @@ export interface StateChange {
   delay: number | null;
   /** The transport of the current or next connection, if known. */
   transport: TransportName | null;
+  /** This tab's role in a shared connection; null when not shared. */
+  role: ShareRole;
 }
 
 /** Reconnection with exponential backoff and jitter. */
@@ -205,6 +224,18 @@ export interface ResilientEventSourceOptions {
    * @defaultValue globalThis.fetch
    */
   fetch?: typeof fetch;
+  /**
+   * One connection for all tabs of this origin with the same key: a leader tab (Web Locks) holds it
+   * and fans events out (BroadcastChannel). Where either API is missing each tab connects on its own.
+   * @defaultValue false
+   */
+  share?: boolean | ShareOptions;
+  /**
+   * Keep the last event id in sessionStorage or localStorage under the share key, so a reload resumes
+   * from it. An explicit `lastEventId` wins.
+   * @defaultValue false
+   */
+  persist?: PersistOption;
 }
 
 export type StateChangeListener = (change: StateChange) => void;

@@ -14,6 +14,7 @@ export function createCountersView() {
   const tiles = Object.fromEntries(Object.entries(TILES).map(([key, id]) => [key, byId(id)]));
   const state = byId('state');
   const transport = byId('current-transport');
+  const role = byId('share-role');
   const lastEventId = byId('last-event-id');
   const recover = byId('recover-ms');
 
@@ -23,6 +24,7 @@ export function createCountersView() {
     setText(state, snapshot.state);
     state.dataset.state = snapshot.state;
     setText(transport, snapshot.transport ?? '–');
+    setText(role, snapshot.role ?? '–');
     setText(lastEventId, snapshot.lastEventId || '–');
     setText(
       recover,

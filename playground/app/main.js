@@ -34,6 +34,7 @@ function snapshot() {
   return {
     state: source?.state ?? 'closed',
     transport: source?.transport ?? null,
+    role: source?.role ?? null,
     lastEventId: source?.lastEventId ?? '',
     received: accounting.received,
     gaps: accounting.gaps,

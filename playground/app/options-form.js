@@ -17,6 +17,8 @@ export function readOptions() {
   if (byId('opt-ws-fallback').checked || transport === 'websocket') {
     options.websocket = { url: WS_URL, after: 2, returnToSseAfter: 15000 };
   }
+  // One connection for all tabs: the leader tab holds it, the others follow.
+  if (byId('opt-share').checked) options.share = true;
   return options;
 }
 
@@ -24,5 +26,6 @@ export function readOptions() {
 export function describeOptions(options) {
   const { initialDelay, maxDelay } = options.reconnect;
   const ws = options.websocket ? ' · ws fallback' : '';
-  return `${options.transport} · heartbeat ${options.heartbeatTimeout} ms · backoff ${initialDelay}–${maxDelay} ms${ws}`;
+  const share = options.share ? ' · shared across tabs' : '';
+  return `${options.transport} · heartbeat ${options.heartbeatTimeout} ms · backoff ${initialDelay}–${maxDelay} ms${ws}${share}`;
 }

@@ -67,7 +67,15 @@ describe('lifecycle and errors', () => {
       expectTypeOf(err).toEqualTypeOf<ResilientEventSourceError>();
       expectTypeOf(err.status).toEqualTypeOf<number | undefined>();
       expectTypeOf(err.type).toEqualTypeOf<
-        'network' | 'http' | 'heartbeat-timeout' | 'websocket' | 'parse' | 'listener' | 'max-attempts' | 'config'
+        | 'network'
+        | 'http'
+        | 'heartbeat-timeout'
+        | 'websocket'
+        | 'parse'
+        | 'listener'
+        | 'max-attempts'
+        | 'config'
+        | 'storage'
       >();
     });
     expectTypeOf(es.readyState).toEqualTypeOf<0 | 1 | 2>();

@@ -1,0 +1,55 @@
+import type { ResilientEventSourceErrorType } from '../errors';
+import type { ConnectionState, StateChange, TransportName } from '../types';
+
+/** What a leader tells every tab about the connection. */
+export interface Status {
+  state: ConnectionState;
+  transport: TransportName | null;
+  lastEventId: string;
+}
+
+/** The wire part of a reported error (an Error does not survive structured cloning with its fields). */
+export interface ErrorReport {
+  type: ResilientEventSourceErrorType;
+  message: string;
+  status?: number;
+  closeCode?: number;
+  attempt?: number;
+}
+
+/**
+ * The messages on the BroadcastChannel. Everything a leader sends carries its epoch: tabs ignore an
+ * older epoch than the newest they saw, and a leader that sees a newer one steps down (stale-leader guard).
+ */
+export type Message =
+  /** A tab joined: its id (for the welcome) and the event names it listens to. */
+  | { t: 'hello'; from: string; names: string[] }
+  /** A tab listens to a new name: the leader must listen to it on the connection. */
+  | { t: 'listen'; name: string }
+  /** The leader's answer to one hello: events after this one are the new tab's. */
+  | ({ t: 'welcome'; epoch: number; to: string } & Status)
+  /** A tab took the lead; `handover` when it replaced another. */
+  | ({ t: 'lead'; epoch: number; handover: boolean } & Status)
+  /** A server event, as received (every tab parses it itself). */
+  | { t: 'event'; epoch: number; type: string; raw: string; id: string }
+  | { t: 'state'; epoch: number; change: Omit<StateChange, 'role' | 'previous'> }
+  | { t: 'error'; epoch: number; error: ErrorReport }
+  /** A tab leaves (close, freeze): it is no successor any more. */
+  | { t: 'bye'; from: string }
+  /**
+   * The leader freezes or enters the back/forward cache: `to` takes over, stealing the lock if the
+   * frozen tab could not release it.
+   */
+  | { t: 'resign'; epoch: number; to: string | undefined }
+  /** A follower's reconnect(). */
+  | { t: 'reconnect' }
+  /** A tab's own echo: once it comes back, every message sent before it reached this tab. */
+  | { t: 'sync'; token: string };
+
+/** A leader's epoch: newer than any seen, and time-based, so a tab that saw nothing still picks a newer one. */
+export const nextEpoch = (seen: number, now = Date.now()): number => Math.max(seen + 1, now);
+
+/** What a tab does with a message of `epoch`, given the newest epoch it knows. */
+export function epochVerdict(epoch: number, known: number): 'stale' | 'current' | 'newer' {
+  return epoch < known ? 'stale' : epoch === known ? 'current' : 'newer';
+}

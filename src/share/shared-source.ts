@@ -1,0 +1,355 @@
+import { callEach, createEmitter, type ServerEvent } from '../emitter';
+import { messageOf, ResilientEventSourceError, rethrowLater, type ResilientEventSourceErrorType } from '../errors';
+import { settingsFrom } from '../options';
+import { type Connection, createConnection } from '../connection';
+import type {
+  ConnectionState,
+  ErrorListener,
+  ResilientEventSourceOptions,
+  ShareRole,
+  StateChange,
+  StateChangeListener,
+  TransportName,
+  UrlInput,
+} from '../types';
+import { resolveUrl } from '../url';
+import { elect, locksOf } from './election';
+import { shareKey } from './key';
+import { persistence } from './persist';
+import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
+
+/** How long a named successor waits for the lock queue before it steals the lock of a frozen leader. */
+const STEAL_AFTER_MS = 250;
+
+const subscribe = <T>(listeners: Set<T>, listener: T): (() => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+export type SharedSource = Connection & {
+  readonly role: ShareRole;
+  reportError(error: ResilientEventSourceError): void;
+};
+
+/**
+ * A source that shares one connection with every tab using the same key. Whichever tab holds the
+ * Web Lock leads: it runs an ordinary source and sends every event, state change and connection error
+ * over a BroadcastChannel; the others follow. Each tab parses and dispatches events itself, so parse
+ * errors and throwing listeners stay in their tab. Without Web Locks or BroadcastChannel, or with only
+ * `persist`, the tab leads alone (role null).
+ */
+export function createSharedSource(urlInput: UrlInput, options: ResilientEventSourceOptions): SharedSource {
+  const settings = settingsFrom(options);
+  const key = options.share || options.persist ? shareKey(urlInput, options) : '';
+  const locks = locksOf();
+  const sharing = Boolean(options.share) && locks !== undefined && typeof BroadcastChannel === 'function';
+  const me = Math.random().toString(36).slice(2);
+  const stateListeners = new Set<StateChangeListener>();
+  const errorListeners = new Set<ErrorListener>();
+  const local = createEmitter((cause, eventType) =>
+    report('listener', `"${eventType}" listener threw`, { eventType, cause }),
+  );
+  // On a fresh task: the first read happens now, before calls made while the chunk loaded were replayed.
+  const store = persistence(options.persist, key, (cause) =>
+    setTimeout(() => report('storage', `persist: storage failed, going on without it: ${messageOf(cause)}`, { cause })),
+  );
+
+  let role: ShareRole = null;
+  let state: ConnectionState = 'connecting';
+  let transport: TransportName | null = null;
+  // An explicit lastEventId wins over the stored one.
+  let lastId = options.lastEventId !== undefined ? settings.lastEventId : (store.read() ?? '');
+  let url = typeof urlInput === 'function' ? '' : resolveUrl(urlInput).href;
+  let disposed = false;
+  /** The newest leader epoch this tab knows; 0 before it knows any. */
+  let epoch = 0;
+  /** A follower hears events only after the leader welcomed it (or took the lead itself). */
+  let joined = false;
+  /** Every name any tab listens to: the leader listens to all of them on the connection. */
+  const names = new Set<string>();
+  /** The other tabs that said hello and not yet bye, oldest first: a freezing leader names the first its successor. */
+  const peers = new Set<string>();
+  let stealTimer: ReturnType<typeof setTimeout> | undefined;
+  let inner: Connection | undefined;
+  let election: { resign(): void } | undefined;
+  let syncToken: string | undefined;
+  const channel = sharing ? new BroadcastChannel(`resilient-eventsource:${key}`) : undefined;
+  const post = (message: Message): void => channel?.postMessage(message);
+
+  const source: SharedSource = {
+    get state() {
+      return state;
+    },
+    get transport() {
+      return state === 'closed' ? null : (inner?.transport ?? transport);
+    },
+    get lastEventId() {
+      return inner ? inner.lastEventId : lastId;
+    },
+    get url() {
+      return inner ? inner.url : url;
+    },
+    get role() {
+      return disposed ? null : role;
+    },
+    on(type: string, handler: (event: ServerEvent) => void): () => void {
+      const off = local.on(type, handler);
+      if (addName(type)) post({ t: 'listen', name: type });
+      return off;
+    },
+    off: local.off,
+    onStateChange: (listener: StateChangeListener) => subscribe(stateListeners, listener),
+    onError: (listener: ErrorListener) => subscribe(errorListeners, listener),
+    /** For the lazy chunk's entry: an error found while setting up. */
+    reportError(error: ResilientEventSourceError): void {
+      callEach([...errorListeners], error, rethrowLater, () => !disposed);
+    },
+    reconnect(): void {
+      if (disposed) return;
+      if (inner) inner.reconnect();
+      else post({ t: 'reconnect' });
+    },
+    close(): void {
+      if (disposed) return;
+      // A leader hands over: the lock goes to the next tab, which resumes from the last id.
+      stepDown();
+      election?.resign();
+      clearTimeout(stealTimer);
+      post({ t: 'bye', from: me });
+      channel?.close();
+      removePageListeners();
+      role = null;
+      setState({ state: 'closed', reason: 'close', attempt: 0, delay: null, transport: null });
+      disposed = true;
+      local.clear();
+      stateListeners.clear();
+      errorListeners.clear();
+    },
+  };
+
+  function report(
+    type: ResilientEventSourceErrorType,
+    message: string,
+    details: ConstructorParameters<typeof ResilientEventSourceError>[2] = {},
+  ): void {
+    callEach([...errorListeners], new ResilientEventSourceError(type, message, details), rethrowLater, () => !disposed);
+  }
+
+  function setState(change: Omit<StateChange, 'previous' | 'role'>): void {
+    const previous = state;
+    state = change.state;
+    transport = change.transport;
+    const full: StateChange = { ...change, previous, role: source.role };
+    callEach([...stateListeners], full, (cause) => report('listener', 'onStateChange listener threw', { cause }));
+  }
+
+  /** Adds a name some tab listens to; true if it is new. */
+  function addName(name: string): boolean {
+    if (names.has(name)) return false;
+    names.add(name);
+    inner?.on(name, forward);
+    return true;
+  }
+
+  function adopt(status: Status): void {
+    lastId = status.lastEventId;
+    transport = status.transport;
+  }
+
+  /** Parses and dispatches one event in this tab; the parse option is this tab's own. */
+  function deliver(type: string, raw: string, id: string): void {
+    lastId = id;
+    store.save(id);
+    if (!local.has(type)) return;
+    let data: unknown;
+    try {
+      data = settings.parse(raw, type);
+    } catch (cause) {
+      return report('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw, eventType: type, cause });
+    }
+    local.emit({ type, data, raw, lastEventId: id });
+  }
+
+  /** The leader's listener on the connection, for every name of every tab. */
+  function forward(event: ServerEvent): void {
+    if (inner === undefined) return;
+    const { type, raw, lastEventId } = event;
+    post({ t: 'event', epoch, type, raw, id: lastEventId });
+    deliver(type, raw, lastEventId);
+  }
+
+  function status(): Status {
+    return { state, transport: source.transport, lastEventId: source.lastEventId };
+  }
+
+  /** This tab holds the connection now; after another leader, a handover without backoff. */
+  function lead(): void {
+    const handover = joined && state !== 'connecting';
+    role = sharing ? 'leader' : null;
+    epoch = nextEpoch(epoch);
+    joined = true;
+    // The raw text crosses the channel; each tab parses it with its own `parse`.
+    const connection = createConnection(urlInput, { ...options, parse: 'text', lastEventId: lastId });
+    inner = connection;
+    for (const name of names) connection.on(name, forward);
+    connection.onStateChange((change) => {
+      if (inner !== connection) return;
+      const { role: _, previous: __, ...rest } = change;
+      post({ t: 'state', epoch, change: rest });
+      setState(rest);
+      store.save(connection.lastEventId);
+    });
+    connection.onError((error) => {
+      if (inner !== connection) return;
+      const { type, message, status: httpStatus, closeCode, attempt } = error;
+      post({ t: 'error', epoch, error: { type, message, status: httpStatus, closeCode, attempt } });
+      callEach([...errorListeners], error, rethrowLater, () => !disposed);
+    });
+    if (handover) handedOver();
+    post({ t: 'lead', epoch, handover, ...status() });
+  }
+
+  function handedOver(): void {
+    setState({ state: 'reconnecting', reason: 'handover', attempt: 0, delay: 0, transport });
+  }
+
+  /** Stops leading (close, freeze, or a newer leader): the connection closes without a word to the others. */
+  function stepDown(): void {
+    const connection = inner;
+    inner = undefined;
+    if (!connection) return;
+    lastId = connection.lastEventId;
+    url = connection.url;
+    transport = connection.transport;
+    connection.close();
+  }
+
+  /** Won the lock: first make sure every message of the previous leader arrived, then lead. */
+  function won(): void {
+    if (disposed) return;
+    const token = `${me}:${Math.random()}`;
+    syncToken = token;
+    const echo = new BroadcastChannel(`resilient-eventsource:${key}`);
+    echo.postMessage({ t: 'sync', token } satisfies Message);
+    echo.close();
+  }
+
+  function lost(): void {
+    stepDown();
+    role = 'follower';
+    join();
+  }
+
+  /** Queues for the lead and says hello to the current leader, if any. */
+  function join(): void {
+    if (!channel || !locks) return;
+    joined = false;
+    election = elect(locks, `resilient-eventsource:${key}`, won, lost);
+    post({ t: 'hello', from: me, names: [...names] });
+  }
+
+  function onMessage({ data: message }: MessageEvent<Message>): void {
+    if (disposed) return;
+    switch (message.t) {
+      case 'bye':
+        peers.delete(message.from);
+        return;
+      case 'hello':
+        peers.delete(message.from);
+        peers.add(message.from);
+        for (const name of message.names) addName(name);
+        if (inner) post({ t: 'welcome', epoch, to: message.from, ...status() });
+        return;
+      case 'listen':
+        addName(message.name);
+        return;
+      case 'sync':
+        if (message.token === syncToken) {
+          syncToken = undefined;
+          lead();
+        }
+        return;
+      case 'reconnect':
+        inner?.reconnect();
+        return;
+    }
+    const verdict = epochVerdict(message.epoch, epoch);
+    if (verdict === 'stale') return;
+    if (message.t === 'resign') {
+      // Give the lock queue a moment: if the frozen tab did release its lock, the next tab leads by itself.
+      if (message.to === me && verdict === 'current' && !inner) {
+        const resigned = epoch;
+        clearTimeout(stealTimer);
+        stealTimer = setTimeout(() => {
+          if (disposed || epoch !== resigned || inner || !locks) return;
+          election?.resign();
+          election = elect(locks, `resilient-eventsource:${key}`, won, lost, true);
+        }, STEAL_AFTER_MS);
+      }
+      return;
+    }
+    // Only a leader's first words (to all, or a welcome to this tab) open an epoch.
+    const opens = message.t === 'lead' || (message.t === 'welcome' && message.to === me);
+    if (opens && (verdict === 'newer' || !joined)) {
+      // A leader that was replaced (it froze, say) must not keep a second connection.
+      if (inner) {
+        stepDown();
+        election?.resign();
+        join();
+      }
+      epoch = message.epoch;
+      const handover = joined && message.t === 'lead' && message.handover;
+      joined = true;
+      role = 'follower';
+      adopt(message);
+      if (handover) handedOver();
+      if (message.state !== state) {
+        const reason = message.state === 'open' ? 'open' : 'handover';
+        setState({ state: message.state, reason, attempt: 0, delay: null, transport: message.transport });
+      }
+      return;
+    }
+    if (verdict === 'newer' || !joined || inner) return;
+    if (message.t === 'event') deliver(message.type, message.raw, message.id);
+    else if (message.t === 'state') {
+      setState(message.change);
+    } else if (message.t === 'error') {
+      const { type, message: text, ...details } = message.error;
+      report(type, text, details);
+    }
+  }
+
+  /** Frozen or in the back/forward cache: give the lead (and the queue) up; come back as a follower. */
+  const onHidden = (event: Event): void => {
+    if (event.type === 'pagehide' && !(event as PageTransitionEvent).persisted) return;
+    // A frozen tab may keep its lock: the successor named here steals it if need be.
+    if (inner) post({ t: 'resign', epoch, to: [...peers][0] });
+    else post({ t: 'bye', from: me });
+    stepDown();
+    election?.resign();
+    election = undefined;
+  };
+  const onBack = (event: Event): void => {
+    if (event.type === 'pageshow' && !(event as PageTransitionEvent).persisted) return;
+    if (!disposed && !election) join();
+  };
+  const page = globalThis as unknown as Partial<Window>;
+  const pageEvents: [EventTarget | undefined, string, (event: Event) => void][] = [
+    [page.document, 'freeze', onHidden],
+    [page.document, 'resume', onBack],
+    [page as EventTarget, 'pagehide', onHidden],
+    [page as EventTarget, 'pageshow', onBack],
+  ];
+  function removePageListeners(): void {
+    for (const [target, name, listener] of pageEvents) target?.removeEventListener?.(name, listener);
+  }
+
+  if (channel) {
+    channel.onmessage = onMessage;
+    for (const [target, name, listener] of pageEvents) target?.addEventListener?.(name, listener);
+    join();
+  } else {
+    lead();
+  }
+  return source;
+}

@@ -1,0 +1,397 @@
+/**
+ * `share` and `persist` in real Chromium: several tabs of one browser context against the reference
+ * server, whose connection count and request log say how many streams the tabs really hold.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../playground/server/server';
+import { launchChromium } from './support/chromium';
+import { until } from './support/harness';
+import { range, Tab } from './support/share-tabs';
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let tabs: Tab[] = [];
+
+const publish = (count: number, event?: string): void => {
+  for (let i = 0; i < count; i++) server.publish({ data: { n: i }, ...(event ? { event } : {}) });
+};
+
+const open = async (name: string): Promise<Tab> => {
+  const tab = await Tab.open(context, server, name);
+  tabs.push(tab);
+  return tab;
+};
+
+/** Waits until every tab's source reports a role (leader, or a welcomed follower). */
+const roles = (list: Tab[]) =>
+  until(
+    'every tab to know its role',
+    () => Promise.all(list.map((tab) => tab.role())),
+    (seen) => seen.every((role) => role !== null),
+  );
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, producers: false, heartbeatMs: 1000, retryMs: 100, capacity: 10_000 });
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  await context?.close();
+  tabs = [];
+  await until(
+    'the server to hold no stream',
+    () => server.connectionCount(),
+    (n) => n === 0,
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('share', () => {
+  it('three tabs hold one connection; every tab sees every event once, in order', async () => {
+    context = await browser.newContext();
+    const [a, b, c] = [await open('a'), await open('b'), await open('c')];
+    const before = server.requests.length;
+    for (const tab of [a, b, c]) await tab.create('/events', { share: true });
+    expect(await roles([a, b, c])).toEqual(expect.arrayContaining(['leader', 'follower']));
+    expect((await roles([a, b, c])).filter((r) => r === 'leader')).toHaveLength(1);
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+    const from = server.log.lastId + 1;
+    publish(50);
+    const want = range(from, from + 49);
+    for (const tab of [a, b, c]) {
+      await until(
+        `${tab.name} to see 50 events`,
+        () => tab.ids(),
+        (ids) => ids.length >= 50,
+      );
+      const snap = await tab.snapshot();
+      expect(snap.events.map((e) => e.id)).toEqual(want);
+      expect(snap.events[0]?.data).toEqual({ n: 0 });
+      expect(snap.state).toBe('open');
+      expect(snap.changes.every((change) => change.role !== undefined)).toBe(true);
+    }
+    expect(server.requests.length - before).toBe(1);
+    expect(server.connectionCount()).toBe(1);
+  });
+
+  it("a follower's listener on a name the leader does not listen to still hears it", async () => {
+    context = await browser.newContext();
+    const a = await open('a');
+    await a.create('/events', { share: true }, ['message']);
+    await until(
+      'a to lead',
+      () => a.role(),
+      (r) => r === 'leader',
+    );
+    const b = await open('b');
+    await b.create('/events', { share: true }, ['only-b']);
+    await until(
+      'b to follow',
+      () => b.role(),
+      (r) => r === 'follower',
+    );
+    // The listen message and the leader's addEventListener race the publish: wait until it went through.
+    await until(
+      'b to hear only-b',
+      async () => {
+        publish(1, 'only-b');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return (await b.snapshot()).events.length;
+      },
+      (n) => n > 0,
+    );
+    publish(3, 'only-b');
+    publish(2);
+    await until(
+      'b to hear the last three only-b events',
+      () => b.snapshot(),
+      (s) => s.events.length >= 4,
+    );
+    await until(
+      'a to hear its two messages',
+      () => a.snapshot(),
+      (s) => s.events.length >= 2,
+    );
+    const [sa, sb] = [await a.snapshot(), await b.snapshot()];
+    expect(sa.events.map((e) => e.type)).toEqual(['message', 'message']);
+    expect(sb.events.every((e) => e.type === 'only-b')).toBe(true);
+    expect(server.connectionCount()).toBe(1);
+  });
+
+  it('close() in a follower ends its share only; in the leader it hands over without backoff', async () => {
+    context = await browser.newContext();
+    const [a, b, c] = [await open('a'), await open('b'), await open('c')];
+    await a.create('/events', { share: true });
+    await until(
+      'a to lead',
+      () => a.role(),
+      (r) => r === 'leader',
+    );
+    await b.create('/events', { share: true });
+    await c.create('/events', { share: true });
+    await roles([a, b, c]);
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+    const from = server.log.lastId + 1;
+    publish(5);
+    await until(
+      'c to see 5',
+      () => c.ids(),
+      (ids) => ids.length === 5,
+    );
+
+    // A follower leaves: nothing changes for the others.
+    await c.call('close');
+    const closed = await c.snapshot();
+    expect(closed.role).toBeNull();
+    expect(closed.state).toBe('closed');
+    expect(closed.changes.at(-1)).toMatchObject({ state: 'closed', reason: 'close', role: null });
+    publish(5);
+    await until(
+      'b to see 10',
+      () => b.ids(),
+      (ids) => ids.length === 10,
+    );
+    expect(server.connectionCount()).toBe(1);
+    expect(await c.ids()).toHaveLength(5);
+
+    // The leader leaves: b takes over from the last id, with no attempt used and no delay.
+    const requests = server.requests.length;
+    await a.call('close');
+    await until(
+      'b to lead',
+      () => b.role(),
+      (r) => r === 'leader',
+    );
+    publish(5);
+    await until(
+      'b to see 15',
+      () => b.ids(),
+      (ids) => ids.length >= 15,
+    );
+    const snap = await b.snapshot();
+    expect(snap.events.map((e) => e.id)).toEqual(range(from, from + 14));
+    const handover = snap.changes.find((change) => change.reason === 'handover');
+    expect(handover).toMatchObject({ state: 'reconnecting', attempt: 0, delay: 0, role: 'leader' });
+    expect(snap.changes.at(-1)).toMatchObject({ state: 'open', role: 'leader' });
+    const resumed = server.requests.slice(requests);
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]?.lastEventId).toBe(String(from + 9));
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+
+    // The last tab closes the connection.
+    await b.call('close');
+    await until(
+      'no stream',
+      () => server.connectionCount(),
+      (n) => n === 0,
+    );
+  });
+
+  it('reconnect() in a follower reconnects the shared connection', async () => {
+    context = await browser.newContext();
+    const [a, b] = [await open('a'), await open('b')];
+    await a.create('/events', { share: true });
+    await until(
+      'a to lead',
+      () => a.role(),
+      (r) => r === 'leader',
+    );
+    await b.create('/events', { share: true });
+    await until(
+      'b to follow',
+      () => b.role(),
+      (r) => r === 'follower',
+    );
+    const from = server.log.lastId + 1;
+    publish(3);
+    await until(
+      'b to see 3',
+      () => b.ids(),
+      (ids) => ids.length === 3,
+    );
+    const requests = server.requests.length;
+    await b.call('reconnect');
+    await until(
+      'a new request',
+      () => server.requests.length,
+      (n) => n === requests + 1,
+    );
+    expect(server.requests.at(-1)?.lastEventId).toBe(String(from + 2));
+    for (const tab of [a, b]) {
+      await until(
+        `${tab.name} to see the manual reconnect`,
+        () => tab.snapshot(),
+        (s) => s.changes.some((change) => change.reason === 'manual'),
+      );
+    }
+    publish(2);
+    await until(
+      'b to see 5',
+      () => b.ids(),
+      (ids) => ids.length === 5,
+    );
+    expect(await b.ids()).toEqual(range(from, from + 4));
+    expect(await a.ids()).toEqual(range(from, from + 4));
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+  });
+
+  it('without Web Locks or BroadcastChannel each tab connects on its own, with role null', async () => {
+    context = await browser.newContext();
+    const [a, b] = [await open('a'), await open('b')];
+    await a.page.evaluate(() => {
+      delete (Navigator.prototype as { locks?: unknown }).locks;
+    });
+    await b.page.evaluate(() => {
+      delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
+    });
+    await a.create('/events', { share: true });
+    await b.create('/events', { share: true });
+    await until(
+      'two open streams',
+      () => server.connectionCount(),
+      (n) => n === 2,
+    );
+    const from = server.log.lastId + 1;
+    publish(3);
+    for (const tab of [a, b]) {
+      await until(
+        `${tab.name} to see 3`,
+        () => tab.ids(),
+        (ids) => ids.length === 3,
+      );
+      expect(await tab.ids()).toEqual(range(from, from + 2));
+      expect(await tab.role()).toBeNull();
+      const snap = await tab.snapshot();
+      expect(snap.changes.every((change) => change.role === null)).toBe(true);
+    }
+  });
+
+  it('two keys in one tab stay apart', async () => {
+    context = await browser.newContext();
+    const [a, b] = [await open('a'), await open('b')];
+    for (const tab of [a, b]) {
+      await tab.create('/events', { share: { key: 'one' } }, ['message']);
+      await tab.create('/events', { share: { key: 'two' } }, ['message']);
+    }
+    await until(
+      'two open streams',
+      () => server.connectionCount(),
+      (n) => n === 2,
+    );
+    const from = server.log.lastId + 1;
+    publish(4);
+    for (const tab of [a, b]) {
+      for (const id of [1, 2]) {
+        await until(
+          `${tab.name} #${id} to see 4`,
+          () => tab.ids(id),
+          (ids) => ids.length === 4,
+        );
+        expect(await tab.ids(id)).toEqual(range(from, from + 3));
+      }
+    }
+    const leaders = await Promise.all([a.role(1), a.role(2), b.role(1), b.role(2)]);
+    expect(leaders.filter((r) => r === 'leader')).toHaveLength(2);
+  });
+});
+
+describe('persist', () => {
+  it("'session' resumes from the last id across a reload; an explicit lastEventId wins", async () => {
+    context = await browser.newContext();
+    const a = await open('a');
+    await a.create('/events', { persist: 'session' });
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+    expect(await a.role()).toBeNull();
+    const from = server.log.lastId + 1;
+    publish(3);
+    await until(
+      'a to see 3',
+      () => a.ids(),
+      (ids) => ids.length === 3,
+    );
+    await a.page.reload();
+    await a.page.waitForFunction(() => 'harness' in window);
+    publish(2); // while no tab listens
+    const requests = server.requests.length;
+    await a.create('/events', { persist: 'session' });
+    await until(
+      'a to resume with the 2 it missed',
+      () => a.ids(),
+      (ids) => ids.length === 2,
+    );
+    expect(server.requests[requests]?.lastEventId).toBe(String(from + 2));
+    expect(await a.ids()).toEqual(range(from + 3, from + 4));
+    await a.call('close');
+    await until(
+      'no stream',
+      () => server.connectionCount(),
+      (n) => n === 0,
+    );
+
+    await a.create('/events', { persist: 'session', lastEventId: String(from) });
+    await until(
+      'a third request',
+      () => server.requests.length,
+      (n) => n === requests + 2,
+    );
+    expect(server.requests.at(-1)?.lastEventId).toBe(String(from));
+    await until(
+      'the replay after the explicit id',
+      () => a.ids(2),
+      (ids) => ids.length === 4,
+    );
+  });
+
+  it('storage that throws is reported once and the stream goes on', async () => {
+    context = await browser.newContext();
+    const a = await open('a');
+    await a.page.evaluate(() => {
+      Storage.prototype.setItem = () => {
+        throw new DOMException('quota', 'QuotaExceededError');
+      };
+    });
+    await a.create('/events', { persist: 'local' });
+    await until(
+      'one open stream',
+      () => server.connectionCount(),
+      (n) => n === 1,
+    );
+    const from = server.log.lastId + 1;
+    publish(5);
+    await until(
+      'a to see 5',
+      () => a.ids(),
+      (ids) => ids.length === 5,
+    );
+    const snap = await a.snapshot();
+    expect(snap.events.map((e) => e.id)).toEqual(range(from, from + 4));
+    expect(snap.errors.filter((e) => e.type === 'storage')).toHaveLength(1);
+    expect(snap.state).toBe('open');
+  });
+});
