@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResilientEventSource } from '../../src';
-import { eventually, fault, serverPerTest } from './support';
+import { fault, serverPerTest } from './support';
+import { until } from '../support/wait';
 
 const context = serverPerTest();
 const HEARTBEAT_TIMEOUT = 600;
@@ -28,7 +29,7 @@ describe.each([
     const events: string[] = [];
     // Not in the typed event map of observe(): any name may be listened to untyped.
     (source as unknown as ResilientEventSource).on('heartbeat', (e) => events.push(e.raw));
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     // Several timeouts' worth of comments only.
     await new Promise((resolve) => setTimeout(resolve, 5 * HEARTBEAT_TIMEOUT));
     expect({ state: source.state, errors: errors.map((e) => e.type), events }).toEqual({
@@ -42,8 +43,13 @@ describe.each([
   it('once the comments stop too, the heartbeat timeout fires', async () => {
     await context.restart({ heartbeatMs: 150 });
     const { source, errors } = context.open(path, { transport, heartbeatTimeout: HEARTBEAT_TIMEOUT, ...options });
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     await fault(context.server(), { stall: 3 });
-    await eventually(() => expect(errors.map((e) => e.type)).toContain('heartbeat-timeout'), 5000);
+    await until(
+      "errors.map((e) => e.type) to contain 'heartbeat-timeout'",
+      () => expect(errors.map((e) => e.type)).toContain('heartbeat-timeout'),
+      undefined,
+      5000,
+    );
   });
 });

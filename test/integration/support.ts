@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../../playground/server/server';
 import {
@@ -49,9 +49,6 @@ export function observe(url: string, options: ResilientEventSourceOptions) {
   source.onError((error) => errors.push(error));
   return { source, numbers, changes, errors };
 }
-
-/** Waits (real time, generous bound) until `check` passes. */
-export const eventually = (check: () => void, timeout = 15_000) => vi.waitFor(check, { timeout, interval: 20 });
 
 /** Asserts 0..count-1 arrived exactly once each, in order, printing what was seen if not. */
 export function expectExactlyOnceInOrder(numbers: number[], count: number): void {

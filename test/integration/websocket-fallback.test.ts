@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
-import { eventually, expectExactlyOnceInOrder, fault, publishNumbered, serverPerTest, streamRequests } from './support';
+import { expectExactlyOnceInOrder, fault, publishNumbered, serverPerTest, streamRequests } from './support';
+import { until } from '../support/wait';
 
 const context = serverPerTest();
 const server = (): RunningServer => context.server();
@@ -11,14 +12,14 @@ const wsUrl = () => `${server().url.replace('http', 'ws')}/ws`;
 describe('websocket transport', () => {
   it('carries the same stream and resumes from the last id after a drop', async () => {
     const { source, numbers } = open({ transport: 'websocket', websocket: { url: wsUrl() } });
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     expect(source.transport).toBe('websocket');
     await publishNumbered(server(), 0, 10);
-    await eventually(() => expect(numbers).toHaveLength(10));
+    await until('numbers to have length 10', () => expect(numbers).toHaveLength(10));
     const lastId = source.lastEventId;
     await fault(server(), { drop: true });
     await publishNumbered(server(), 10, 10);
-    await eventually(() => expect(numbers).toHaveLength(20));
+    await until('numbers to have length 20', () => expect(numbers).toHaveLength(20));
     expectExactlyOnceInOrder(numbers, 20);
     const resumed = streamRequests(server(), 'ws')[1]!;
     expect(new URL(resumed.url, server().url).searchParams.get('lastEventId')).toBe(lastId);
@@ -35,7 +36,7 @@ describe('websocket transport', () => {
     });
     const heartbeatEvents: unknown[] = [];
     source.on('heartbeat' as never, (event: unknown) => heartbeatEvents.push(event));
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(changes.filter((c) => c.reason === 'heartbeat-timeout')).toEqual([]);
     expect(source.state).toBe('open');
@@ -49,16 +50,16 @@ describe('websocket fallback', () => {
       transport: 'fetch',
       websocket: { url: wsUrl(), after: 2, returnToSseAfter: 0 },
     });
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     await publishNumbered(server(), 0, 10);
-    await eventually(() => expect(numbers).toHaveLength(10));
+    await until('numbers to have length 10', () => expect(numbers).toHaveLength(10));
     await fault(server(), { sseDisabled: true });
     await fault(server(), { drop: true });
     await publishNumbered(server(), 10, 10);
-    await eventually(() => expect(source.transport).toBe('websocket'));
-    await eventually(() => expect(numbers).toHaveLength(20));
+    await until("source.transport to be 'websocket'", () => expect(source.transport).toBe('websocket'));
+    await until('numbers to have length 20', () => expect(numbers).toHaveLength(20));
     await publishNumbered(server(), 20, 10);
-    await eventually(() => expect(numbers).toHaveLength(30));
+    await until('numbers to have length 30', () => expect(numbers).toHaveLength(30));
     expectExactlyOnceInOrder(numbers, 30);
     const fallback = changes.find((c) => c.reason === 'fallback');
     expect(fallback).toMatchObject({ state: 'reconnecting', transport: 'websocket' });
@@ -73,19 +74,19 @@ describe('websocket fallback', () => {
       transport: 'fetch',
       websocket: { url: wsUrl(), after: 1, returnToSseAfter: 300 },
     });
-    await eventually(() => expect(source.transport).toBe('websocket'));
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.transport to be 'websocket'", () => expect(source.transport).toBe('websocket'));
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     await publishNumbered(server(), 0, 10);
-    await eventually(() => expect(numbers).toHaveLength(10));
+    await until('numbers to have length 10', () => expect(numbers).toHaveLength(10));
     // a trial return fails while SSE is still off, and goes straight back to the WebSocket
-    await eventually(() =>
+    await until("changes.filter((c) => c.reason === 'return-to-sse').length to be greater than or equal 1", () =>
       expect(changes.filter((c) => c.reason === 'return-to-sse').length).toBeGreaterThanOrEqual(1),
     );
     await fault(server(), { sseDisabled: false });
-    await eventually(() => expect(source.transport).toBe('fetch'), 10_000);
-    await eventually(() => expect(source.state).toBe('open'));
+    await until("source.transport to be 'fetch'", () => expect(source.transport).toBe('fetch'), undefined, 10_000);
+    await until("source.state to be 'open'", () => expect(source.state).toBe('open'));
     await publishNumbered(server(), 10, 10);
-    await eventually(() => expect(numbers).toHaveLength(20));
+    await until('numbers to have length 20', () => expect(numbers).toHaveLength(20));
     expectExactlyOnceInOrder(numbers, 20);
     expect(changes.some((c) => c.state === 'open' && c.transport === 'fetch')).toBe(true);
   });
@@ -93,12 +94,12 @@ describe('websocket fallback', () => {
   it('a new source for the same URL starts on the WebSocket that worked (remembered for the page)', async () => {
     await fault(server(), { sseDisabled: true });
     const first = open({ transport: 'fetch', websocket: { url: wsUrl(), after: 1, returnToSseAfter: 0 } });
-    await eventually(() => expect(first.source.transport).toBe('websocket'));
-    await eventually(() => expect(first.source.state).toBe('open'));
+    await until("first.source.transport to be 'websocket'", () => expect(first.source.transport).toBe('websocket'));
+    await until("first.source.state to be 'open'", () => expect(first.source.state).toBe('open'));
     first.source.close();
     const sseBefore = streamRequests(server(), 'sse').length;
     const second = open({ transport: 'fetch', websocket: { url: wsUrl(), after: 1, returnToSseAfter: 0 } });
-    await eventually(() => expect(second.source.state).toBe('open'));
+    await until("second.source.state to be 'open'", () => expect(second.source.state).toBe('open'));
     expect(second.source.transport).toBe('websocket');
     expect(streamRequests(server(), 'sse').length).toBe(sseBefore);
   });

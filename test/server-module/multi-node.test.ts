@@ -8,10 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { ResilientEventSource, type StateChange } from '../../src/index.js';
 import { RedisServer } from './redis-server.js';
+import { until } from '../support/wait';
 
 const NODE_SCRIPT = fileURLToPath(new URL('./fixtures/node.ts', import.meta.url));
 const TOTAL = 10_000;
@@ -117,9 +118,12 @@ describe('several nodes on one Redis', () => {
       return { transport, source, numbers, changes, resets };
     });
     try {
-      await vi.waitFor(() => expect(clients.every((c) => c.source.state === 'open')).toBe(true), {
-        timeout: 20_000,
-      });
+      await until(
+        "clients.every((c) => c.source.state === 'open') to be true",
+        () => expect(clients.every((c) => c.source.state === 'open')).toBe(true),
+        undefined,
+        20_000,
+      );
 
       let victim: string | undefined;
       for (let from = 1, batch = 0; from <= TOTAL; from += BATCH, batch++) {
@@ -142,10 +146,12 @@ describe('several nodes on one Redis', () => {
       }
 
       for (const client of clients) {
-        await vi.waitFor(() => expect(client.numbers.length).toBeGreaterThanOrEqual(TOTAL), {
-          timeout: 60_000,
-          interval: 50,
-        });
+        await until(
+          'client.numbers.length to be greater than or equal TOTAL',
+          () => expect(client.numbers.length).toBeGreaterThanOrEqual(TOTAL),
+          undefined,
+          60_000,
+        );
       }
       const expected = Array.from({ length: TOTAL }, (_, i) => i + 1);
       for (const client of clients) {

@@ -94,7 +94,7 @@ describe.each(logs)('protocol with %s', (_name, make) => {
     const ids = await publishNumbered(stream, 0, 6);
     await trim();
     const sse = await openSse(events, { headers: { 'Last-Event-ID': ids[0] as string } });
-    const reset = await sse.waitFor((b) => b.event === 'reset', 'the reset');
+    const reset = await sse.waitFor('the reset', (b) => b.event === 'reset');
     expect(JSON.parse(reset.data ?? '')).toEqual({ requested: ids[0], oldest: ids[3] });
     expect((await sse.events(3)).map((b) => b.id)).toEqual(ids.slice(3));
     // The reset came before the replay, right after retry:.
@@ -105,7 +105,7 @@ describe.each(logs)('protocol with %s', (_name, make) => {
     const { stream, events } = await start();
     const ids = await publishNumbered(stream, 0, 2);
     const sse = await openSse(events, { headers: { 'Last-Event-ID': 'not-an-id' } });
-    const reset = await sse.waitFor((b) => b.event === 'reset', 'the reset');
+    const reset = await sse.waitFor('the reset', (b) => b.event === 'reset');
     expect(JSON.parse(reset.data ?? '')).toEqual({ requested: 'not-an-id', oldest: ids[0] });
     expect((await sse.events(2)).map((b) => b.id)).toEqual(ids);
   });
@@ -200,7 +200,7 @@ describe.each(logs)('protocol with %s', (_name, make) => {
   it('heartbeats: a comment and an event: heartbeat on every tick', async () => {
     const { events } = await start(1000, { heartbeat: 100 });
     const sse = await openSse(events);
-    const event = await sse.waitFor((b) => b.event === 'heartbeat', 'a heartbeat event');
+    const event = await sse.waitFor('a heartbeat event', (b) => b.event === 'heartbeat');
     expect(event.data).toMatch(/^\d+$/);
     expect(sse.blocks.some((b) => b.comments.some((c) => c.startsWith('heartbeat ')))).toBe(true);
   });
@@ -226,7 +226,7 @@ describe.each(logs)('protocol with %s', (_name, make) => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(stream.connectionCount).toBe(1);
-    await fast.waitFor((b) => b.id !== undefined, 'an event on the fast client');
+    await fast.waitFor('an event on the fast client', (b) => b.id !== undefined);
     expect(fast.ended).toBe(false);
   });
 

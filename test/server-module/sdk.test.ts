@@ -5,11 +5,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { ResilientEventSource } from '../../src/index.js';
 import { createEventStream, type EventLog, memoryLog, redisLog } from '../../src/server/index.js';
 import { RedisServer } from './redis-server.js';
+import { until } from '../support/wait';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -57,17 +58,17 @@ describe.each(logs)('the SDK against createEventStream with %s', (_name, makeLog
       onTestFinished(() => source.close());
       const numbers: number[] = [];
       source.on('n', (event) => numbers.push(event.data.n));
-      await vi.waitFor(() => expect(source.state).toBe('open'), { timeout: 10_000 });
+      await until("source.state to be 'open'", () => expect(source.state).toBe('open'), undefined, 10_000);
 
       for (let n = 0; n < 20; n++) await current.stream.publish({ event: 'n', data: { n } });
-      await vi.waitFor(() => expect(numbers).toHaveLength(20), { timeout: 10_000 });
+      await until('numbers to have length 20', () => expect(numbers).toHaveLength(20), undefined, 10_000);
       await current.stop();
       // Published while the client is away: it must get these from the replay.
       for (let n = 20; n < 30; n++) await log.append({ event: 'n', data: JSON.stringify({ n }) });
       current = await node(log, port);
-      await vi.waitFor(() => expect(numbers).toHaveLength(30), { timeout: 15_000 });
+      await until('numbers to have length 30', () => expect(numbers).toHaveLength(30), undefined, 15_000);
       for (let n = 30; n < 40; n++) await current.stream.publish({ event: 'n', data: { n } });
-      await vi.waitFor(() => expect(numbers).toHaveLength(40), { timeout: 10_000 });
+      await until('numbers to have length 40', () => expect(numbers).toHaveLength(40), undefined, 10_000);
       expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => i));
     },
   );

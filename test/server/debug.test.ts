@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, openSse, openWs, send, start } from './helpers.js';
+import { openSse, openWs, send, start } from './helpers.js';
+import { until } from '../support/wait';
 
 describe('request log and stats', () => {
   it('records every /events and /ws request with headers, body, resume id and status', async () => {
@@ -69,7 +70,7 @@ describe('request log and stats', () => {
     await openSse(`${server.url}/events`);
     await openWs(`${server.url}/ws`);
     await send(`${server.url}/faults`, 'POST', { malformed: true });
-    await eventually(() => server.connectionCount() === 3, 'three connections');
+    await until('three connections', () => server.connectionCount() === 3);
     expect((await send(`${server.url}/debug/stats`, 'GET')).json).toMatchObject({
       connections: { sse: 2, ws: 1 },
       lastId: '3',

@@ -44,7 +44,7 @@ describe('status and availability faults', () => {
     await send(`${server.url}/faults`, 'POST', { sseDisabled: true });
     for (let i = 0; i < 3; i++) expect((await fetch(`${server.url}/events`)).status).toBe(503);
     const ws = await openWs(`${server.url}/ws?lastEventId=0`);
-    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe('id: 1\ndata: one\n\n');
+    expect(await ws.waitFor('a match', (f) => f.startsWith('id:'))).toBe('id: 1\ndata: one\n\n');
 
     await send(`${server.url}/faults`, 'POST', { sseDisabled: false });
     expect((await openSse(`${server.url}/events`)).response.status).toBe(200);

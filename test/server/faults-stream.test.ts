@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MALFORMED_PREFIX } from '../../playground/server/sse-format.js';
-import { eventually, openSse, openWs, send, start } from './helpers.js';
+import { openSse, openWs, send, start } from './helpers.js';
+import { until } from '../support/wait';
 
 describe('stream faults', () => {
   it('drop destroys every SSE socket and terminates every WebSocket', async () => {
@@ -8,7 +9,7 @@ describe('stream faults', () => {
     const sse = await openSse(`${server.url}/events`);
     const ws = await openWs(`${server.url}/ws`);
     await sse.next();
-    await eventually(() => server.connectionCount() === 2, 'two connections');
+    await until('two connections', () => server.connectionCount() === 2);
 
     const res = await send(`${server.url}/faults`, 'POST', { drop: true });
     expect(res.json.dropped).toBe(2);
@@ -25,7 +26,7 @@ describe('stream faults', () => {
   it('stall sends nothing (not even heartbeats) for the window, then resumes', async () => {
     const server = await start({ heartbeatMs: 40 });
     const sse = await openSse(`${server.url}/events`);
-    await sse.waitFor((b) => b.event === 'heartbeat', 'a heartbeat before the stall');
+    await sse.waitFor('a heartbeat before the stall', (b) => b.event === 'heartbeat');
 
     const res = await send(`${server.url}/faults`, 'POST', { stall: 0.8 });
     const until = (res.json.active as { stall: { until: number } }).stall.until;
@@ -35,7 +36,7 @@ describe('stream faults', () => {
     const late = await openSse(`${server.url}/events?lastEventId=0`);
     const lateHeadersAt = Date.now();
 
-    const event = await sse.waitFor((b) => b.id === '1', 'the stalled event', 5000);
+    const event = await sse.waitFor('the stalled event', (b) => b.id === '1', 5000);
     expect(event.data).toBe('during stall');
     const held = sse.chunks.find((c) => Buffer.from(c.bytes).toString().includes('during stall'));
     expect(held?.t).toBeGreaterThanOrEqual(until - 20);
@@ -45,7 +46,7 @@ describe('stream faults', () => {
     expect(lateHeadersAt).toBeGreaterThanOrEqual(until - 20);
     expect((await late.events(1))[0]?.data).toBe('during stall');
     // Heartbeats flow again afterwards.
-    await sse.waitFor((b) => b.event === 'heartbeat', 'a heartbeat after the stall');
+    await sse.waitFor('a heartbeat after the stall', (b) => b.event === 'heartbeat');
   });
 
   it('a stall can be cleared early', async () => {
@@ -75,7 +76,7 @@ describe('stream faults', () => {
     expect(Math.min(...chunks.map((c) => c.bytes.length))).toBeLessThanOrEqual(3);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(100);
     // A WebSocket still gets the event as one message (sent as fragments).
-    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe(
+    expect(await ws.waitFor('a match', (f) => f.startsWith('id:'))).toBe(
       'id: 1\nevent: slow\ndata: abcdefghijklmnopqrstuvwxyz\n\n',
     );
 
@@ -107,7 +108,7 @@ describe('stream faults', () => {
     expect(() => JSON.parse(bad[0]?.data ?? '')).toThrow();
 
     const frames = [];
-    while (frames.length < 4) frames.push(await ws.waitFor((f) => !f.startsWith('retry:')));
+    while (frames.length < 4) frames.push(await ws.waitFor('a match', (f) => !f.startsWith('retry:')));
     expect(frames[0]).toBe(`${MALFORMED_PREFIX}id: 1\nevent: real\ndata: v1\n\n`);
     expect(frames[2]).toBe('event: malformed\ndata: {not json\n\n');
 

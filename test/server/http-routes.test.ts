@@ -117,7 +117,7 @@ describe('raw route', () => {
     const body = 'data: one\n\ndata: two\n\n';
     const reader = await openSse(`${server.url}/raw?b=${b64(body)}&hold=1&chunks=3,11`);
     expect(reader.response.headers.get('content-type')).toBe('text/event-stream');
-    await reader.until(() => reader.text === body, 'the whole body');
+    await reader.until('the whole body', () => reader.text === body);
     // Reads may merge under load, but never split anywhere but at the requested offsets.
     let offset = 0;
     const boundaries = reader.chunks.map((c) => (offset += c.bytes.length)).slice(0, -1);

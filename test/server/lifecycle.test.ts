@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { eventually, openSse, openWs, send, start } from './helpers.js';
+import { openSse, openWs, send, start } from './helpers.js';
+import { until } from '../support/wait';
 
 async function isUp(url: string): Promise<boolean> {
   try {
@@ -27,7 +28,7 @@ describe('restart', () => {
     await ws.whenEnded();
     await expect(fetch(`${server.url}/debug/stats`)).rejects.toThrow();
 
-    await eventually(() => isUp(server.url), 'the server to listen again');
+    await until('the server to listen again', () => isUp(server.url));
     const resumed = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '1' } });
     expect((await resumed.events(1))[0]).toMatchObject({ id: '2', data: 'b' });
     expect(server.publish({ data: 'c' })).toBe('3');
@@ -46,13 +47,13 @@ describe('restart', () => {
     const ws = await openWs(`${server.url}/ws`);
     server.publish({ data: 'after' });
     expect((await again.events(1))[0]?.data).toBe('after');
-    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe('id: 1\ndata: after\n\n');
+    expect(await ws.waitFor('a match', (f) => f.startsWith('id:'))).toBe('id: 1\ndata: after\n\n');
   });
 
   it('close() during the downtime resolves and cancels the relisten', async () => {
     const server = await start();
     const restarting = server.restart(10_000);
-    await eventually(async () => !(await isUp(server.url)), 'the server to go down');
+    await until('the server to go down', async () => !(await isUp(server.url)));
     const began = Date.now();
     await server.close();
     await restarting;
@@ -68,7 +69,7 @@ describe('robustness', () => {
     await send(`${server.url}/faults`, 'POST', { drip: { chunkBytes: 512, intervalMs: 1 } });
     const leavers = await Promise.all(Array.from({ length: 5 }, () => openSse(`${server.url}/events`)));
     server.publish({ data: 'y'.repeat(1024 * 1024) });
-    await Promise.all(leavers.map((r) => r.until(() => r.chunks.length > 3, 'some chunks')));
+    await Promise.all(leavers.map((r) => r.until('some chunks', () => r.chunks.length > 3)));
     for (const reader of leavers) reader.close();
 
     // Mid-request and mid-handshake, on bare sockets.
@@ -93,7 +94,7 @@ describe('robustness', () => {
     );
     for (let i = 0; i < 20; i++) server.publish({ data: `after ${i}` });
     await send(`${server.url}/faults`, 'DELETE');
-    await eventually(() => server.connectionCount() === 0, 'every connection to be gone');
+    await until('every connection to be gone', () => server.connectionCount() === 0);
     const fresh = await openSse(`${server.url}/events?lastEventId=20`);
     expect((await fresh.events(1))[0]?.data).toBe('after 19');
   });

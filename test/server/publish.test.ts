@@ -7,7 +7,7 @@ describe('POST /publish', () => {
     const a = await openSse(`${server.url}/events`);
     const b = await openSse(`${server.url}/events`);
     const ws = await openWs(`${server.url}/ws`);
-    await ws.waitFor((f) => f.startsWith('retry:'), 'retry frame');
+    await ws.waitFor('retry frame', (f) => f.startsWith('retry:'));
 
     const first = await send(`${server.url}/publish`, 'POST', { event: 'greet', data: 'hello\nworld' });
     const second = await send(`${server.url}/publish`, 'POST', { data: { n: 2 } });
@@ -20,7 +20,9 @@ describe('POST /publish', () => {
       expect(two).toMatchObject({ id: '2', data: '{"n":2}' });
       expect(two?.event).toBeUndefined();
     }
-    expect(await ws.waitFor((f) => f.startsWith('id: 1'))).toBe('id: 1\nevent: greet\ndata: hello\ndata: world\n\n');
+    expect(await ws.waitFor('a match', (f) => f.startsWith('id: 1'))).toBe(
+      'id: 1\nevent: greet\ndata: hello\ndata: world\n\n',
+    );
     expect(await ws.next()).toBe('id: 2\ndata: {"n":2}\n\n');
     expect(server.log.lastId).toBe(2);
   });
@@ -75,7 +77,7 @@ describe('POST /publish', () => {
     const server = await start();
     server.publish({ data: 'seed' });
     const reader = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '1' } });
-    await reader.waitFor((b) => b.retry !== undefined, 'retry');
+    await reader.waitFor('retry', (b) => b.retry !== undefined);
 
     const res = await send(`${server.url}/publish`, 'POST', body);
     expect(res.status).toBe(400);

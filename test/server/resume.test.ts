@@ -59,20 +59,20 @@ describe('GET /events resume', () => {
     const server = await start({ capacity: 3 });
     publishN(server, 10); // keeps 8, 9, 10
     const reader = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '2' } });
-    const reset = await reader.waitFor((b) => b.event === 'reset', 'reset');
+    const reset = await reader.waitFor('reset', (b) => b.event === 'reset');
     expect(reset.id).toBeUndefined();
     expect(JSON.parse(reset.data ?? '')).toEqual({ requested: '2', oldest: '8' });
     expect((await reader.events(3)).map((e) => e.id)).toEqual(['8', '9', '10']);
     // Just past the edge (oldest - 2) is already a reset.
     const edge = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '6' } });
-    expect((await edge.waitFor((b) => b.id !== undefined || b.event === 'reset', 'first event')).event).toBe('reset');
+    expect((await edge.waitFor('first event', (b) => b.id !== undefined || b.event === 'reset')).event).toBe('reset');
   });
 
   it('replays exactly (no reset) from one below the oldest kept', async () => {
     const server = await start({ capacity: 3 });
     publishN(server, 10);
     const reader = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '7' } });
-    const next = await reader.waitFor((b) => b.id !== undefined || b.event === 'reset', 'first event');
+    const next = await reader.waitFor('first event', (b) => b.id !== undefined || b.event === 'reset');
     expect(next.event).not.toBe('reset');
     expect(next.id).toBe('8');
   });
@@ -81,7 +81,7 @@ describe('GET /events resume', () => {
     const server = await start();
     publishN(server, 2);
     const reader = await openSse(`${server.url}/events`, { headers: { 'Last-Event-ID': '500' } });
-    const reset = await reader.waitFor((b) => b.event === 'reset', 'reset');
+    const reset = await reader.waitFor('reset', (b) => b.event === 'reset');
     expect(JSON.parse(reset.data ?? '')).toEqual({ requested: '500', oldest: '1' });
     expect((await reader.events(2)).map((e) => e.id)).toEqual(['1', '2']);
   });

@@ -75,12 +75,12 @@ export class SseReader extends Waitable {
 
   /** The next block not yet consumed by next()/waitFor(). */
   async next(timeoutMs?: number): Promise<SseBlock> {
-    await this.until(() => this.blocks.length > this.cursor, 'the next SSE block', timeoutMs);
+    await this.until('the next SSE block', () => this.blocks.length > this.cursor, timeoutMs);
     return this.blocks[this.cursor++] as SseBlock;
   }
 
   /** Skips blocks until one matches. */
-  async waitFor(match: (block: SseBlock) => boolean, what = 'a matching block', timeoutMs = 5000): Promise<SseBlock> {
+  async waitFor(what: string, match: (block: SseBlock) => boolean, timeoutMs = 5000): Promise<SseBlock> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const block = await this.next(Math.max(1, deadline - Date.now())).catch((error: Error) => {
@@ -94,7 +94,7 @@ export class SseReader extends Waitable {
   async events(n: number, timeoutMs = 5000): Promise<SseBlock[]> {
     const out: SseBlock[] = [];
     while (out.length < n)
-      out.push(await this.waitFor((b) => b.id !== undefined, `event ${out.length + 1} of ${n}`, timeoutMs));
+      out.push(await this.waitFor(`event ${out.length + 1} of ${n}`, (b) => b.id !== undefined, timeoutMs));
     return out;
   }
 

@@ -22,7 +22,7 @@ export class Waitable {
   }
 
   /** Resolves once `ready()` holds; rejects on timeout, or if the source ended first. */
-  async until(ready: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  async until(what: string, ready: () => boolean, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!ready()) {
       if (this.ended) throw new Error(`stream ended while waiting for ${what} (${String(this.error ?? 'clean end')})`);
@@ -34,6 +34,6 @@ export class Waitable {
 
   /** Resolves when the source has ended (cleanly or not). */
   whenEnded(timeoutMs = 5000): Promise<void> {
-    return this.until(() => this.ended, 'the end of the stream', timeoutMs);
+    return this.until('the end of the stream', () => this.ended, timeoutMs);
   }
 }

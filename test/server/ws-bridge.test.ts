@@ -33,7 +33,7 @@ describe('WebSocket bridge /ws', () => {
     const server = await start();
     for (const data of ['a', 'b', 'c']) server.publish({ data });
     const ws = await openWs(`${server.url}/ws?lastEventId=1`, { 'Last-Event-ID': '2' });
-    expect(await ws.waitFor((f) => f.startsWith('id:'))).toBe('id: 3\ndata: c\n\n');
+    expect(await ws.waitFor('a match', (f) => f.startsWith('id:'))).toBe('id: 3\ndata: c\n\n');
   });
 
   it('sends a reset frame when the id left the log', async () => {
@@ -65,19 +65,19 @@ describe('heartbeats', () => {
   it('SSE gets a heartbeat comment and a heartbeat event (without id) every heartbeatMs', async () => {
     const server = await start({ heartbeatMs: 50 });
     const sse = await openSse(`${server.url}/events`);
-    const comment = await sse.waitFor((b) => b.comments.some((c) => c.startsWith('heartbeat ')), 'heartbeat comment');
+    const comment = await sse.waitFor('heartbeat comment', (b) => b.comments.some((c) => c.startsWith('heartbeat ')));
     expect(comment.raw).toMatch(/^: heartbeat \d{13}$/);
-    const event = await sse.waitFor((b) => b.event === 'heartbeat', 'heartbeat event');
+    const event = await sse.waitFor('heartbeat event', (b) => b.event === 'heartbeat');
     expect(event.id).toBeUndefined();
     expect(Math.abs(Number(event.data) - Date.now())).toBeLessThan(5000);
     const beats = () => sse.blocks.filter((b) => b.event === 'heartbeat').length;
-    await sse.until(() => beats() >= 3, 'three heartbeats');
+    await sse.until('three heartbeats', () => beats() >= 3);
   });
 
   it('WebSocket gets heartbeat comment frames and heartbeat event frames', async () => {
     const server = await start({ heartbeatMs: 50 });
     const ws = await openWs(`${server.url}/ws`);
-    const comment = await ws.waitFor((f) => f.startsWith(': heartbeat'));
+    const comment = await ws.waitFor('a match', (f) => f.startsWith(': heartbeat'));
     expect(comment).toMatch(/^: heartbeat \d{13}\n\n$/);
     expect(await ws.next()).toMatch(/^event: heartbeat\ndata: \d{13}\n\n$/);
   });
@@ -88,10 +88,10 @@ describe('heartbeats', () => {
     const ws = await openWs(`${server.url}/ws?heartbeat=comment`);
     const both = await openSse(`${server.url}/events`);
     const comments = () => sse.blocks.filter((b) => b.comments.some((c) => c.startsWith('heartbeat '))).length;
-    await sse.until(() => comments() >= 3, 'three heartbeat comments');
+    await sse.until('three heartbeat comments', () => comments() >= 3);
     expect(sse.blocks.filter((b) => b.event === 'heartbeat')).toEqual([]);
     for (let i = 0; i < 3; i++)
-      expect(await ws.waitFor((f) => !f.startsWith('retry:'))).toMatch(/^: heartbeat \d{13}\n\n$/);
-    await both.waitFor((b) => b.event === 'heartbeat', 'a heartbeat event on the other connection');
+      expect(await ws.waitFor('a match', (f) => !f.startsWith('retry:'))).toMatch(/^: heartbeat \d{13}\n\n$/);
+    await both.waitFor('a heartbeat event on the other connection', (b) => b.event === 'heartbeat');
   });
 });

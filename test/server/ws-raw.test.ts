@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { eventually, start, upgradeStatus } from './helpers.js';
+import { start, upgradeStatus } from './helpers.js';
+import { until } from '../support/wait';
 
 /** Every message of one /ws-raw connection as it arrived, and how the server closed it. */
 async function receive(
@@ -70,7 +71,7 @@ describe('raw WebSocket route /ws-raw', () => {
     const server = await start();
     const path = `/ws-raw?b=${b64('data: x\n\n')}&lastEventId=%C3%BC7`;
     await receive(`${server.url}${path}`);
-    await eventually(() => server.requests.length === 1, 'the recorded upgrade');
+    await until('the recorded upgrade', () => server.requests.length === 1);
     expect(server.requests[0]).toMatchObject({
       endpoint: 'ws',
       method: 'GET',

@@ -26,11 +26,11 @@ export class WsReader extends Waitable {
   }
 
   async next(timeoutMs?: number): Promise<string> {
-    await this.until(() => this.messages.length > this.cursor, 'the next WebSocket frame', timeoutMs);
+    await this.until('the next WebSocket frame', () => this.messages.length > this.cursor, timeoutMs);
     return this.messages[this.cursor++] as string;
   }
 
-  async waitFor(match: (frame: string) => boolean, what = 'a matching frame', timeoutMs = 5000): Promise<string> {
+  async waitFor(what: string, match: (frame: string) => boolean, timeoutMs = 5000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(Math.max(1, deadline - Date.now())).catch((error: Error) => {

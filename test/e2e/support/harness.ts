@@ -250,26 +250,5 @@ interface HarnessWindow {
   };
 }
 
-/**
- * Polls `probe` until `done` holds for what it returned, and returns that value. On timeout it throws
- * an error naming what was awaited and showing the last value seen, so a failure says what it saw.
- */
-export async function until<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() - start > timeoutMs) {
-      const seen = JSON.stringify(value, null, 1) ?? String(value);
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen.length > 4000 ? `${seen.slice(0, 4000)}…` : seen}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The one wait helper of every suite (label, probe, done, timeout), re-exported for the e2e files. */
+export { until } from '../../support/wait';
