@@ -78,6 +78,9 @@ function playStall(attempt: number, send: (text: string) => void, timers: Set<Re
     send(sseEvent(1000 + attempt, `{"resumed":${attempt}}`));
     return;
   }
+  // A heartbeat event first: our native transport watches an open stream only once the server has shown
+  // it sends them (its comments are hidden). Named 'heartbeat', it reaches no 'message' listener.
+  send('event: heartbeat\ndata: 0\n\n');
   for (let i = 0; i < STALL_LEAD_EVENTS; i++) {
     const timer = setTimeout(() => {
       timers.delete(timer);
