@@ -90,7 +90,8 @@ describe('playground page', () => {
     await page.fill('#opt-max-delay', '1000');
     await page.click('#btn-connect');
     await waitForState('open');
-    expect(await page.locator('#current-transport').textContent()).toBe('native');
+    // 'auto' prefers the fetch transport wherever fetch streams (README, Transports).
+    expect(await page.locator('#current-transport').textContent()).toBe('fetch');
   });
 
   it('counts events published from the box and from Node', async () => {
