@@ -136,7 +136,7 @@ describe('close() leaves no timer, socket, request or page listener', () => {
         publish(20);
         await expect.poll(async () => (await status(page, id)).received, { timeout: 10_000 }).toBe(20);
         // Native arms its watchdog once the server's first heartbeat event arrives (README, Heartbeats).
-        await expect.poll(async () => (await probe(page)).timers, { timeout: 5000 }).toBeGreaterThan(baseline.timers);
+        await expect.poll(async () => (await probe(page)).timers, { timeout: 15_000 }).toBeGreaterThan(baseline.timers);
         expectConnectionVisible(transport, await probe(page), baseline);
         expect(h.server.connectionCount()).toBe(1);
 
@@ -161,7 +161,7 @@ describe('close() leaves no timer, socket, request or page listener', () => {
         publish(20);
         await expect.poll(async () => (await status(page, id)).received, { timeout: 10_000 }).toBe(20);
         // Native arms its watchdog once the server's first heartbeat event arrives (README, Heartbeats).
-        await expect.poll(async () => (await probe(page)).timers, { timeout: 5000 }).toBeGreaterThan(baseline.timers);
+        await expect.poll(async () => (await probe(page)).timers, { timeout: 15_000 }).toBeGreaterThan(baseline.timers);
         expectConnectionVisible(transport, await probe(page), baseline);
 
         await faults({ drop: true });
