@@ -23,7 +23,9 @@ const FAULT_KINDS: FaultKind[] = ['drop', 'stall', 'status', 'restart'];
 /** One shuffled bag of fault kinds after another: every kind comes up, drops most often. */
 const BAG: FaultKind[] = ['drop', 'drop', 'drop', 'stall', 'stall', 'status', 'status', 'restart'];
 /** Time between batches: ~350 events/s, so the soak stays realistic and faults overlap live traffic. */
-const PACE_MS = 90;
+// A shorter soak (2,000 in Firefox and WebKit) goes slower, so that it lasts long enough for every
+// kind of fault to come up (a fault waits for recovery from the previous one).
+const PACE_MS = TOTAL >= 10_000 ? 90 : 300;
 /**
  * Events between faults: ~100–300 at 10,000 events; closer together for a shorter soak (2,000 in
  * Firefox and WebKit), so that it still sees more than one bag of faults and so every kind.

@@ -120,7 +120,10 @@ async function expectNothingLeft(page: EnginePage, baseline: Probe): Promise<voi
   expect(newRequests, 'stream requests after close()').toEqual([]);
   expect(h.server.requests.at(-1)).toBe(lastBefore);
   expect(h.server.connectionCount()).toBe(0);
-  expect(quiet.created, 'connections the page started after close()').toEqual(after.created);
+  // WebKitWebDriver arms a timer in the page for every Execute Script (each probe() call): there the
+  // timers created are not counted, the live timers (next line) still are.
+  const created = (p: Probe) => (h.engine === 'webkit' ? { ...p.created, timers: 0 } : p.created);
+  expect(created(quiet), 'connections the page started after close()').toEqual(created(after));
   expect(quiet.timers).toBe(baseline.timers);
 }
 

@@ -173,8 +173,8 @@ describe('playground page', () => {
   });
 
   it('logged no console errors and no CSP violations', async () => {
-    // Self-contained, so it proves something when it runs alone: it loads the page, connects and
-    // receives events itself, after proving with a deliberate violation that the page's listener works.
+    // Self-contained, so it proves something when it runs alone: it loads the page and connects
+    // itself, after proving with a deliberate violation that the page's listener works.
     const isProbe = (line: string): boolean => line.includes('127.0.0.1:59999');
     const violations = () =>
       page.evaluate(() => (window as unknown as { playground: { cspViolations: string[] } }).playground.cspViolations);
@@ -186,13 +186,6 @@ describe('playground page', () => {
     await expect.poll(async () => (await violations()).filter(isProbe).length, WAIT).toBe(1);
     await page.click('#btn-connect');
     await waitForState('open');
-    const before = await counter('count-received');
-    await publishFromNode(5, 5000);
-    await page.waitForFunction(
-      (n) => Number(document.getElementById('count-received')?.textContent) >= n,
-      before + 5,
-      WAIT,
-    );
     expect(
       (await violations()).filter((line) => !isProbe(line)),
       'CSP violations',

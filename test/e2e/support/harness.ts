@@ -83,7 +83,7 @@ export interface BrowserHarness {
   /** Chromium's playwright objects (CDP, request events); null in Firefox and WebKit. */
   chromium: ChromiumBrowser | null;
   page: EnginePage;
-  /** Uncaught errors, unhandled rejections and CSP violations in h.page (plus Chromium's console errors). */
+  /** Uncaught errors, unhandled rejections and CSP violations in h.page (or `page`), collected in the page. */
   pageErrors(page?: EnginePage): Promise<string[]>;
   /** Creates a source in the page; returns its handle. A relative URL resolves against the server. */
   create(url: string, options?: PageOptions, names?: string[]): Promise<number>;

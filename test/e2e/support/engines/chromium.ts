@@ -15,11 +15,10 @@ export interface ChromiumPage extends EnginePage {
 }
 
 export function wrapChromiumPage(page: Page): ChromiumPage {
+  // Uncaught errors only: Chromium's console also logs every failed request, which the fault tests
+  // cause on purpose; CSP violations reach the in-page listener (fixtures/page-probe.js).
   const driverErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') driverErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => driverErrors.push(error.message));
+  page.on('pageerror', (error) => driverErrors.push(`${error.name}: ${error.message}`));
   return {
     playwright: page,
     driverErrors,

@@ -10,7 +10,7 @@ export interface EnginePage {
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Polls `fn(arg)` in the page until it is truthy (throws after `timeoutMs`). */
   waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, timeoutMs?: number): Promise<void>;
-  /** Page errors the driver saw itself (Chromium's console and pageerror); [] where it has no such API. */
+  /** Uncaught page errors the driver saw itself (Chromium's pageerror); [] elsewhere (the page collects them). */
   readonly driverErrors: string[];
   close(): Promise<void>;
 }
