@@ -128,7 +128,7 @@ describe(`quiet streams (${REAL ? 'true defaults, 5 minutes' : 'scaled timings'}
       // And the stream with heartbeat events did get them (so it is the watched one).
       const beats = (await snapshot('native, with heartbeat events')).events.filter((e) => e.type === 'heartbeat');
       expect(beats.length).toBeGreaterThan(QUIET_FOR / COMMENT_EVERY / 2);
-      expect(h.pageErrors).toEqual([]);
+      expect(await h.pageErrors()).toEqual([]);
     },
     QUIET_FOR + 60_000,
   );
@@ -177,7 +177,7 @@ describe(`quiet streams (${REAL ? 'true defaults, 5 minutes' : 'scaled timings'}
           (s) => s.state === 'open' && opens(s) >= 2,
         );
       }
-      expect(h.pageErrors).toEqual([]);
+      expect(await h.pageErrors()).toEqual([]);
     },
     STALL_S * 1000 + 60_000,
   );

@@ -11,7 +11,7 @@ import { type AppPage, type Framework, bundleApp, openAppPage } from '../support
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startServer } from '../../../playground/server/server';
 import { launchChromium } from '../support/chromium';
-import { until } from '../support/harness';
+import { FIXTURE_MOUNTS, until } from '../support/harness';
 
 const BURST = 10_000;
 /** Long enough for a grace period to run out (and any extra connection to show) on a loaded machine. */
@@ -36,7 +36,13 @@ export function adapterSuite(framework: Framework): void {
       );
 
     beforeAll(async () => {
-      server = await startServer({ port: 0, producers: false, heartbeatMs: 1000, retryMs: 1000 });
+      server = await startServer({
+        port: 0,
+        staticMounts: FIXTURE_MOUNTS,
+        producers: false,
+        heartbeatMs: 1000,
+        retryMs: 1000,
+      });
       browser = await launchChromium();
       context = await browser.newContext();
       await bundleApp(framework);

@@ -110,6 +110,9 @@ export interface BrowserHarness {
 
 const harnessReady = () => 'harness' in window && 'ResilientEventSource' in window;
 
+/** The test pages: the reference server serves them only because the e2e suites ask it to. */
+export const FIXTURE_MOUNTS = { '/fixtures/': 'test/e2e/fixtures' };
+
 export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {
   // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
   const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
@@ -119,7 +122,7 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     heartbeatMs: 1000,
     retryMs: 100,
     staticRoot,
-    staticMounts: { '/fixtures/': 'test/e2e/fixtures' },
+    staticMounts: FIXTURE_MOUNTS,
     ...serverOptions,
   });
   const engine = currentEngine();
