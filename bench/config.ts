@@ -49,12 +49,13 @@ const PAIRED: Variant[] = [
 ];
 
 export const CONFIG: BenchConfig = {
-  rounds: 7,
+  // At least 5 interleaved rounds, each run long enough (200,000 tiny events: over a second) to be stable.
+  rounds: 5,
   warmupRounds: 1,
   runTimeoutMs: 30_000,
   pauseMs: 100,
   tiny: {
-    count: 100_000,
+    count: 200_000,
     websocketCount: 25_000,
     variants: PAIRED,
   },
