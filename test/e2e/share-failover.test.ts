@@ -7,9 +7,9 @@
  */
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../playground/server/server';
+import type { RunningServer } from '../../playground/server/server';
 import { launchChromium } from './support/chromium';
-import { FIXTURE_MOUNTS, until } from './support/harness';
+import { startFixtureServer, until } from './support/harness';
 import { leaderOf, range, Tab } from './support/share-tabs';
 
 type Disruption = 'close' | 'reload' | 'crash' | 'freeze';
@@ -19,14 +19,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    staticMounts: FIXTURE_MOUNTS,
-    producers: false,
-    heartbeatMs: 1000,
-    retryMs: 100,
-    capacity: 20_000,
-  });
+  server = await startFixtureServer({ capacity: 20_000 });
   browser = await launchChromium();
 });
 

@@ -4,9 +4,9 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../playground/server/server';
+import type { RunningServer } from '../../playground/server/server';
 import { launchChromium } from './support/chromium';
-import { FIXTURE_MOUNTS, until } from './support/harness';
+import { startFixtureServer, until } from './support/harness';
 import { range, Tab } from './support/share-tabs';
 
 let server: RunningServer;
@@ -33,14 +33,7 @@ const roles = (list: Tab[]) =>
   );
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    staticMounts: FIXTURE_MOUNTS,
-    producers: false,
-    heartbeatMs: 1000,
-    retryMs: 100,
-    capacity: 10_000,
-  });
+  server = await startFixtureServer({ capacity: 10_000 });
   browser = await launchChromium();
 });
 

@@ -9,9 +9,8 @@ import { RELEASE_GRACE_MS } from '../../../src/adapters/registry';
 import type { RunningServer } from '../../../playground/server/server';
 import { type AppPage, type Framework, bundleApp, openAppPage } from '../support/adapter-page';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { startServer } from '../../../playground/server/server';
 import { launchChromium } from '../support/chromium';
-import { FIXTURE_MOUNTS, until } from '../support/harness';
+import { startFixtureServer, until } from '../support/harness';
 
 const BURST = 10_000;
 /** Long enough for a grace period to run out (and any extra connection to show) on a loaded machine. */
@@ -36,13 +35,7 @@ export function adapterSuite(framework: Framework): void {
       );
 
     beforeAll(async () => {
-      server = await startServer({
-        port: 0,
-        staticMounts: FIXTURE_MOUNTS,
-        producers: false,
-        heartbeatMs: 1000,
-        retryMs: 1000,
-      });
+      server = await startFixtureServer({ retryMs: 1000 });
       browser = await launchChromium();
       context = await browser.newContext();
       await bundleApp(framework);

@@ -113,18 +113,22 @@ const harnessReady = () => 'harness' in window && 'ResilientEventSource' in wind
 /** The test pages: the reference server serves them only because the e2e suites ask it to. */
 export const FIXTURE_MOUNTS = { '/fixtures/': 'test/e2e/fixtures' };
 
-export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {
-  // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
-  const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
-  const server = await startServer({
+/** The reference server on a free loopback port as the e2e suites use it: no producers, fast heartbeats, the test pages. */
+export function startFixtureServer(options: ServerOptions = {}): Promise<RunningServer> {
+  return startServer({
     port: 0,
     producers: false,
     heartbeatMs: 1000,
     retryMs: 100,
-    staticRoot,
     staticMounts: FIXTURE_MOUNTS,
-    ...serverOptions,
+    ...options,
   });
+}
+
+export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {
+  // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
+  const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
+  const server = await startFixtureServer({ staticRoot, ...serverOptions });
   const engine = currentEngine();
   const browser = await launchEngine(engine);
   noteEngineVersion(engine, browser.version);
