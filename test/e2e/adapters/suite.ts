@@ -26,6 +26,8 @@ export function adapterSuite(framework: Framework): void {
     let app: AppPage | undefined;
 
     const streams = () => server.requests.filter((r) => r.endpoint === 'sse');
+    // Streams held in the page, whichever transport 'auto' chose (fetch where it streams, else EventSource).
+    const pageStreams = (counts: { eventSources: number; fetches: number }) => counts.eventSources + counts.fetches;
     const open = async (): Promise<AppPage> => (app = await openAppPage(context, server.url, framework));
     const allOpen = (ids: string[]) =>
       until(
@@ -100,7 +102,7 @@ export function adapterSuite(framework: Framework): void {
       await sleep(SETTLE_MS);
       expect(streams()).toHaveLength(1);
       expect(server.connectionCount()).toBe(1);
-      expect((await app!.probe()).eventSources).toBe(1);
+      expect(pageStreams(await app!.probe())).toBe(1);
     });
 
     if (framework === 'react') {
@@ -111,7 +113,7 @@ export function adapterSuite(framework: Framework): void {
         await sleep(SETTLE_MS);
         expect(streams()).toHaveLength(1);
         expect(server.connectionCount()).toBe(1);
-        expect((await app!.probe()).created.eventSources).toBe(1);
+        expect(pageStreams((await app!.probe()).created)).toBe(1);
         // Every event reaches the callback once, though StrictMode subscribed twice.
         server.publish({ event: 'n', data: { n: 1 } });
         server.publish({ event: 'n', data: { n: 2 } });
@@ -164,7 +166,7 @@ export function adapterSuite(framework: Framework): void {
         5000,
       );
       expect(after.timerList).toEqual(before.timerList);
-      expect(after.eventSources).toBe(0);
+      expect(pageStreams(after)).toBe(0);
       expect(streams()).toHaveLength(1);
     });
 
@@ -189,7 +191,7 @@ export function adapterSuite(framework: Framework): void {
       await sleep(SETTLE_MS);
       expect(streams().map((r) => r.url)).toEqual(['/events?v=1', '/events?v=2', '/events?v=2']);
       expect(server.connectionCount()).toBe(1);
-      expect((await app!.probe()).eventSources).toBe(1);
+      expect(pageStreams(await app!.probe())).toBe(1);
       // The current source is the one that delivers.
       server.publish({ event: 'n', data: { n: 7 } });
       await until(
