@@ -73,7 +73,10 @@ function optionsFor(transport: Transport, extra: PageOptions = {}): PageOptions 
 }
 
 /** The page holds what this transport's open connection should hold: proves the counters see it. */
-function expectConnectionVisible(transport: Transport, live: Probe, baseline: Probe): void {
+async function expectConnectionVisible(page: EnginePage, transport: Transport, baseline: Probe): Promise<void> {
+  // Native arms its watchdog once the server's first heartbeat event arrives (README, Heartbeats).
+  await expect.poll(async () => (await probe(page)).timers, { timeout: 15_000 }).toBeGreaterThan(baseline.timers);
+  const live = await probe(page);
   const seen = { native: live.eventSources, polyfill: live.fetches, fetch: live.fetches, websocket: live.webSockets }[
     transport
   ];
@@ -138,9 +141,7 @@ describe('close() leaves no timer, socket, request or page listener', () => {
         await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
         publish(20);
         await expect.poll(async () => (await status(page, id)).received, { timeout: 10_000 }).toBe(20);
-        // Native arms its watchdog once the server's first heartbeat event arrives (README, Heartbeats).
-        await expect.poll(async () => (await probe(page)).timers, { timeout: 15_000 }).toBeGreaterThan(baseline.timers);
-        expectConnectionVisible(transport, await probe(page), baseline);
+        await expectConnectionVisible(page, transport, baseline);
         expect(h.server.connectionCount()).toBe(1);
 
         await closeSource(page, id);
@@ -163,9 +164,7 @@ describe('close() leaves no timer, socket, request or page listener', () => {
         await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
         publish(20);
         await expect.poll(async () => (await status(page, id)).received, { timeout: 10_000 }).toBe(20);
-        // Native arms its watchdog once the server's first heartbeat event arrives (README, Heartbeats).
-        await expect.poll(async () => (await probe(page)).timers, { timeout: 15_000 }).toBeGreaterThan(baseline.timers);
-        expectConnectionVisible(transport, await probe(page), baseline);
+        await expectConnectionVisible(page, transport, baseline);
 
         await faults({ drop: true });
         await expect.poll(async () => (await status(page, id)).state, { timeout: 10_000 }).toBe('reconnecting');
@@ -315,8 +314,8 @@ async function countedCycles(transport: Transport): Promise<void> {
     ] as const);
   await cycles(HEAP_WARMUP_CYCLES);
   await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
+  await expectConnectionVisible(page, transport, empty);
   const warm = held(await probe(page));
-  expectConnectionVisible(transport, await probe(page), empty);
   const opens = await cycles(HEAP_CYCLES);
   expect(opens).toBeGreaterThanOrEqual(HEAP_WARMUP_CYCLES + HEAP_CYCLES + 1);
   await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
