@@ -234,20 +234,7 @@ describe(`${HEAP_CYCLES} reconnect cycles do not grow the JS heap`, () => {
       const cdp = await h.chromium.context.newCDPSession((page as ChromiumPage).playwright);
       await cdp.send('Runtime.enable');
       await cdp.send('HeapProfiler.enable');
-      // resetAfter 0: every drop backs off from the first delay, capped short by maxDelay.
-      const id = await create(
-        page,
-        optionsFor(transport, {
-          heartbeatTimeout: 10_000,
-          reconnect: { initialDelay: 20, maxDelay: 100, jitter: 0.5, resetAfter: 0 },
-        }),
-      );
-      await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
-      const cycles = (count: number): Promise<number> =>
-        page.evaluate(([i, c]) => (window as unknown as SoakWindow).soak.cycles(i, c, 'mixed', 10_000), [
-          id,
-          count,
-        ] as const);
+      const { id, cycles } = await openCyclingSource(page, transport);
 
       const started = Date.now();
       await cycles(HEAP_WARMUP_CYCLES);
@@ -291,14 +278,13 @@ const held = (p: Probe) => ({
 });
 
 /**
- * The heap case's equivalent where no heap can be measured: after warm-up, an open source holds a
- * set of live objects; after HEAP_CYCLES more reconnect cycles it must hold the same set (nothing
- * piles up per cycle), and close() must then leave nothing.
+ * An open source set up for reconnect cycles (both heap cases): resetAfter 0, so every drop backs off
+ * from the first delay, capped short by maxDelay. `cycles(n)` runs n cycles in the page; returns opens.
  */
-async function countedCycles(transport: Transport): Promise<void> {
-  const page = await openPage(false);
-  const empty = await probe(page);
-  expect(empty.instrumented).toBe(true);
+async function openCyclingSource(
+  page: EnginePage,
+  transport: Transport,
+): Promise<{ id: number; cycles: (count: number) => Promise<number> }> {
   const id = await create(
     page,
     optionsFor(transport, {
@@ -312,6 +298,19 @@ async function countedCycles(transport: Transport): Promise<void> {
       id,
       count,
     ] as const);
+  return { id, cycles };
+}
+
+/**
+ * The heap case's equivalent where no heap can be measured: after warm-up, an open source holds a
+ * set of live objects; after HEAP_CYCLES more reconnect cycles it must hold the same set (nothing
+ * piles up per cycle), and close() must then leave nothing.
+ */
+async function countedCycles(transport: Transport): Promise<void> {
+  const page = await openPage(false);
+  const empty = await probe(page);
+  expect(empty.instrumented).toBe(true);
+  const { id, cycles } = await openCyclingSource(page, transport);
   await cycles(HEAP_WARMUP_CYCLES);
   await expect.poll(async () => (await status(page, id)).state, { timeout: 15_000 }).toBe('open');
   await expectConnectionVisible(page, transport, empty);
