@@ -17,6 +17,7 @@ import { createHeartbeat } from './heartbeat';
 import { pageOrigin } from './environment';
 import { settingsFrom } from './options';
 import { isOffline, watchPage } from './page-events';
+import { ReceivedEvent } from './received-event';
 import { recentIds } from './recent-ids';
 import { createTransportChoice, noEventSource } from './transport-choice';
 import { loadTransport } from './transports/load';
@@ -181,18 +182,7 @@ export function createConnection(urlInput: UrlInput, options: ResilientEventSour
           cause,
         });
       }
-      events.emit(
-        from
-          ? {
-              type,
-              data: parsed,
-              raw: data,
-              get lastEventId() {
-                return from.lastEventId;
-              },
-            }
-          : { type, data: parsed, raw: data, lastEventId: connection.lastEventId },
-      );
+      events.emit(new ReceivedEvent(type, parsed, data, idFrom ?? lastId));
     },
     activity: heartbeat.touch,
     retry(ms) {
