@@ -159,7 +159,8 @@ export function createConnection(urlInput: UrlInput, options: ResilientEventSour
     },
     // The hot path: one call per server event.
     event({ type, data, id, idFrom: from }) {
-      heartbeat.touch();
+      // A transport that sees every byte already counted the chunk that carried this event.
+      if (!current?.seesEveryByte) heartbeat.touch();
       if (type === heartbeatEvent && !heartbeatShown) {
         heartbeatShown = true;
         heartbeat.start(); // armed from now on, on every transport
