@@ -27,8 +27,8 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   readonly #source: Connection & { role?: ShareRole };
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    // Sharing and persisting live in a lazy chunk (src/share/), loaded only by apps that use them.
-    this.#source = options?.share || options?.persist ? deferShare(url, options) : createConnection(url, options);
+    // Sharing and persisting live in a lazy chunk (src/share/), loaded only by sources that use them.
+    this.#source = deferShare(url, options) ?? createConnection(url, options);
   }
 
   /** This tab's part in a shared connection: 'leader', 'follower', or null (not shared, unavailable, closed). */

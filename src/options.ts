@@ -103,15 +103,6 @@ export function settingsFrom(options: ResilientEventSourceOptions): Settings {
   if (lastEventIdParam !== null && (typeof lastEventIdParam !== 'string' || !lastEventIdParam)) {
     fail('lastEventIdParam must be a non-empty string, or null');
   }
-  const { share, persist } = options;
-  const key = (share as { key?: unknown } | undefined)?.key;
-  if (
-    (share &&
-      share !== true &&
-      (typeof share !== 'object' || (key !== undefined && (!key || typeof key !== 'string')))) ||
-    (persist && persist !== 'session' && persist !== 'local')
-  )
-    fail("share takes true, false or { key }; persist 'session', 'local' or false");
   const { initialDelay } = numbers('reconnect.', reconnect, { initialDelay: [1000, 0, MAX_TIMER] });
   if (transport === 'websocket' && !websocket) fail("transport 'websocket' needs websocket: { url }");
   const url = websocket?.url;
