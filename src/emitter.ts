@@ -77,14 +77,8 @@ export function createEmitter(onThrow: (error: unknown, type: string) => void): 
     clear: () => handlers.clear(),
     emit(event) {
       const list = handlers.get(event.type);
-      if (!list) return;
-      // One listener, the common case, is called directly: this runs once per event.
-      if (list.length > 1) return callEach([...list], event, failed, alive);
-      try {
-        list[0]?.(event);
-      } catch (error) {
-        failed(error, event);
-      }
+      // One listener, the common case, needs no copy: this runs once per event.
+      if (list) callEach(list.length > 1 ? [...list] : list, event, failed, alive);
     },
   };
 }

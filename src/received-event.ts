@@ -8,17 +8,18 @@ type IdSource = { readonly lastEventId: string } | string;
  * EventSource, reading `MessageEvent.lastEventId` costs more per event than all the rest of our work,
  * so it is read only when a listener asks. Like a `MessageEvent`'s, it is therefore not an own
  * property: `{ ...event }` copies `type`, `data` and `raw`, while JSON.stringify includes all four.
- * A class, because an object literal with a getter costs an allocation of its accessor per event.
+ * A class, because an object literal with a getter allocates its accessor for every event.
  */
 export class ReceivedEvent<Data = unknown> implements ServerEvent<Data> {
+  readonly type: string;
+  readonly data: Data;
+  readonly raw: string;
   readonly #id: IdSource;
 
-  constructor(
-    readonly type: string,
-    readonly data: Data,
-    readonly raw: string,
-    id: IdSource,
-  ) {
+  constructor(type: string, data: Data, raw: string, id: IdSource) {
+    this.type = type;
+    this.data = data;
+    this.raw = raw;
     this.#id = id;
   }
 
@@ -28,6 +29,6 @@ export class ReceivedEvent<Data = unknown> implements ServerEvent<Data> {
   }
 
   toJSON(): ServerEvent<Data> {
-    return { type: this.type, data: this.data, raw: this.raw, lastEventId: this.lastEventId };
+    return { ...this, lastEventId: this.lastEventId };
   }
 }
