@@ -14,6 +14,7 @@ const E2E_SUBSET = [
   'test/e2e/script-tag-and-csp.test.ts',
   'test/e2e/chaos-soak.test.ts',
   'test/e2e/leaks.test.ts',
+  'test/e2e/quiet-streams.test.ts',
 ];
 
 export default defineConfig({
