@@ -15,6 +15,8 @@ const E2E_SUBSET = [
   'test/e2e/chaos-soak.test.ts',
   'test/e2e/leaks.test.ts',
   'test/e2e/quiet-streams.test.ts',
+  'test/e2e/adapters/react.test.ts',
+  'test/e2e/adapters/vue.test.ts',
 ];
 
 export default defineConfig({
