@@ -17,6 +17,8 @@ const E2E_SUBSET = [
   'test/e2e/quiet-streams.test.ts',
   'test/e2e/adapters/react.test.ts',
   'test/e2e/adapters/vue.test.ts',
+  'test/e2e/share.test.ts',
+  'test/e2e/share-playground.test.ts',
 ];
 
 export default defineConfig({
