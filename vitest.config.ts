@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config';
 const E2E_ENGINES = ['chromium', 'firefox', 'webkit'] as const;
 /**
  * Firefox and WebKit run this stated subset (CI has 40 minutes on 2 cores): every file but the
- * playground page, which drives Chromium through playwright only. Files added to test/e2e run in
- * Chromium at once; add them here to run them in all three engines.
+ * playground page (it drives Chromium through playwright) and the share failover suite (it crashes
+ * and freezes tabs through CDP). Files added to test/e2e run in Chromium at once; add them here to
+ * run them in all three engines.
  */
 const E2E_SUBSET = [
   'test/e2e/conformance.test.ts',
@@ -14,6 +15,11 @@ const E2E_SUBSET = [
   'test/e2e/script-tag-and-csp.test.ts',
   'test/e2e/chaos-soak.test.ts',
   'test/e2e/leaks.test.ts',
+  'test/e2e/quiet-streams.test.ts',
+  'test/e2e/adapters/react.test.ts',
+  'test/e2e/adapters/vue.test.ts',
+  'test/e2e/share.test.ts',
+  'test/e2e/share-playground.test.ts',
 ];
 
 export default defineConfig({

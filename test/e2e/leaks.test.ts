@@ -5,7 +5,7 @@ import { ranAsEquivalent } from './support/equivalents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageOptions } from './support/harness';
 import { openHarness, type BrowserHarness } from './support/harness';
-import type { Probe, SoakWindow, Status } from './support/soak-page';
+import { ownTimers, type Probe, type SoakWindow, type Status } from './support/soak-page';
 
 // Leaks: close() leaves no timer, socket, request or page listener behind (counted by
 // fixtures/soak.js, which wraps them before the UMD bundle loads), and a long reconnect loop
@@ -90,13 +90,6 @@ async function expectConnectionVisible(page: EnginePage, transport: Transport, b
  * alive, no online/offline/visibilitychange listener; the server holds no stream and receives no
  * new stream request (nor does the page create one) for QUIET_MS.
  */
-/**
- * The page's timers, with WebKitWebDriver's own left unnumbered: each Execute Script arms a 30 s
- * script timeout in the page (its stack names evaluateJavaScriptFunction), a new one per call.
- */
-const ownTimers = (p: Probe) =>
-  p.timerList.map((t) => (t.stack.includes('evaluateJavaScriptFunction') ? { ...t, id: 0 } : t));
-
 async function expectNothingLeft(page: EnginePage, baseline: Probe): Promise<void> {
   // Sockets close asynchronously (a WebSocket goes CLOSING → CLOSED): wait on the condition.
   await expect

@@ -1,22 +1,19 @@
 /**
- * The playground in three tabs of one browser: one connection on the server's status line, each tab
- * showing its role; closing the leader's tab lets another take over with no gap and no duplicate.
+ * The playground in three tabs of one browser, in every engine: one connection on the server's status
+ * line, each tab showing its role; closing the leader's tab lets another take over with no gap and no
+ * duplicate.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../playground/server/server';
-import { launchChromium } from './support/chromium';
-import { until } from './support/harness';
+import type { EngineBrowser, EnginePage } from './support/engines/index';
+import { openBrowser, until } from './support/harness';
 
-const WAIT = { timeout: 30_000 };
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: EngineBrowser;
 
 beforeAll(async () => {
   server = await startServer({ port: 0, producers: false, heartbeatMs: 1000 });
-  browser = await launchChromium();
-  context = await browser.newContext();
+  browser = await openBrowser();
 });
 
 afterAll(async () => {
@@ -24,11 +21,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, id: string): Promise<string> =>
-  page
-    .locator(`#${id}`)
-    .textContent()
-    .then((value) => value ?? '');
+const text = (page: EnginePage, id: string): Promise<string> =>
+  page.evaluate((which) => document.getElementById(which)?.textContent ?? '', id);
 
 async function publish(count: number): Promise<void> {
   const response = await fetch(`${server.url}/publish`, {
@@ -39,13 +33,13 @@ async function publish(count: number): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-const received = (page: Page, n: number) =>
-  page.waitForFunction((want) => Number(document.getElementById('count-received')?.textContent) === want, n, WAIT);
+const received = (page: EnginePage, n: number) =>
+  page.waitForFunction((want) => Number(document.getElementById('count-received')?.textContent) === want, n);
 
 it('three playground tabs: one connection, each tab shows its role, the leader tab closes without a gap', async () => {
-  const tabs: Page[] = [];
+  const tabs: EnginePage[] = [];
   for (let i = 0; i < 3; i++) {
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => 'playground' in window);
     tabs.push(page);
@@ -58,14 +52,14 @@ it('three playground tabs: one connection, each tab shows its role, the leader t
   expect(roles.filter((role) => role === 'leader')).toHaveLength(1);
   await until(
     'the status line to show one connection',
-    () => text(tabs[0] as Page, 'server-line'),
+    () => text(tabs[0] as EnginePage, 'server-line'),
     (line) => line.startsWith('server: 1 SSE + 0 WS connections'),
   );
   expect(server.connectionCount()).toBe(1);
 
   await publish(30);
   for (const page of tabs) await received(page, 30);
-  const leader = tabs[roles.indexOf('leader')] as Page;
+  const leader = tabs[roles.indexOf('leader')] as EnginePage;
   await leader.close();
   const rest = tabs.filter((page) => page !== leader);
   await until(
@@ -84,4 +78,5 @@ it('three playground tabs: one connection, each tab shows its role, the leader t
     () => server.connectionCount(),
     (n) => n === 1,
   );
+  for (const page of rest) await page.close();
 });

@@ -1,31 +1,31 @@
 /**
- * `share` and `persist` in real Chromium: several tabs of one browser context against the reference
- * server, whose connection count and request log say how many streams the tabs really hold.
+ * `share` and `persist` in a real browser of every engine: several tabs of one browser (one profile, so
+ * Web Locks, BroadcastChannel and storage are common to them) against the reference server, whose
+ * connection count and request log say how many streams the tabs really hold. Each test closes its
+ * tabs; the next one starts with none.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
-import { launchChromium } from './support/chromium';
-import { startFixtureServer, until } from './support/harness';
+import type { EngineBrowser, EnginePage } from './support/engines/index';
+import { openBrowser, startFixtureServer, until } from './support/harness';
 import { range, Tab } from './support/share-tabs';
 
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
-let tabs: Tab[] = [];
+let browser: EngineBrowser;
+let tabs: Tab<EnginePage>[] = [];
 
 const publish = (count: number, event?: string): void => {
   for (let i = 0; i < count; i++) server.publish({ data: { n: i }, ...(event ? { event } : {}) });
 };
 
-const open = async (name: string): Promise<Tab> => {
-  const tab = await Tab.open(context, server, name);
+const open = async (name: string): Promise<Tab<EnginePage>> => {
+  const tab = await Tab.open(browser, server, name);
   tabs.push(tab);
   return tab;
 };
 
 /** Waits until every tab's source reports a role (leader, or a welcomed follower). */
-const roles = (list: Tab[]) =>
+const roles = (list: Tab<EnginePage>[]) =>
   until(
     'every tab to know its role',
     () => Promise.all(list.map((tab) => tab.role())),
@@ -34,11 +34,11 @@ const roles = (list: Tab[]) =>
 
 beforeAll(async () => {
   server = await startFixtureServer({ capacity: 10_000 });
-  browser = await launchChromium();
+  browser = await openBrowser();
 });
 
 afterEach(async () => {
-  await context?.close();
+  await Promise.all(tabs.map((tab) => tab.close()));
   tabs = [];
   await until(
     'the server to hold no stream',
@@ -52,9 +52,22 @@ afterAll(async () => {
   await server?.close();
 });
 
+describe('what sharing needs', () => {
+  // Without them every other share test would pass on the fallback (each tab its own stream) and fail
+  // on the connection count; said here first, by name.
+  it('this engine has Web Locks and BroadcastChannel on the test origin', async () => {
+    const a = await open('a');
+    const has = await a.evaluate(() => ({
+      locks: typeof navigator.locks?.request === 'function',
+      broadcastChannel: typeof BroadcastChannel === 'function',
+      secureContext: window.isSecureContext,
+    }));
+    expect(has).toEqual({ locks: true, broadcastChannel: true, secureContext: true });
+  });
+});
+
 describe('share', () => {
   it('three tabs hold one connection; every tab sees every event once, in order', async () => {
-    context = await browser.newContext();
     const [a, b, c] = [await open('a'), await open('b'), await open('c')];
     const before = server.requests.length;
     for (const tab of [a, b, c]) await tab.create('/events', { share: true });
@@ -85,7 +98,6 @@ describe('share', () => {
   });
 
   it("a follower's listener on a name the leader does not listen to still hears it", async () => {
-    context = await browser.newContext();
     const a = await open('a');
     await a.create('/events', { share: true }, ['message']);
     await until(
@@ -129,7 +141,6 @@ describe('share', () => {
   });
 
   it('close() in a follower ends its share only; in the leader it hands over without backoff', async () => {
-    context = await browser.newContext();
     const [a, b, c] = [await open('a'), await open('b'), await open('c')];
     await a.create('/events', { share: true });
     await until(
@@ -206,7 +217,6 @@ describe('share', () => {
   });
 
   it('reconnect() in a follower reconnects the shared connection', async () => {
-    context = await browser.newContext();
     const [a, b] = [await open('a'), await open('b')];
     await a.create('/events', { share: true });
     await until(
@@ -258,12 +268,11 @@ describe('share', () => {
   });
 
   it('without Web Locks or BroadcastChannel each tab connects on its own, with role null', async () => {
-    context = await browser.newContext();
     const [a, b] = [await open('a'), await open('b')];
-    await a.page.evaluate(() => {
+    await a.evaluate(() => {
       delete (Navigator.prototype as { locks?: unknown }).locks;
     });
-    await b.page.evaluate(() => {
+    await b.evaluate(() => {
       delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
     });
     await a.create('/events', { share: true });
@@ -289,7 +298,6 @@ describe('share', () => {
   });
 
   it('two keys in one tab stay apart', async () => {
-    context = await browser.newContext();
     const [a, b] = [await open('a'), await open('b')];
     for (const tab of [a, b]) {
       await tab.create('/events', { share: { key: 'one' } }, ['message']);
@@ -319,7 +327,6 @@ describe('share', () => {
 
 describe('persist', () => {
   it("'session' resumes from the last id across a reload; an explicit lastEventId wins", async () => {
-    context = await browser.newContext();
     const a = await open('a');
     await a.create('/events', { persist: 'session' });
     await until(
@@ -335,8 +342,7 @@ describe('persist', () => {
       () => a.ids(),
       (ids) => ids.length === 3,
     );
-    await a.page.reload();
-    await a.page.waitForFunction(() => 'harness' in window);
+    await a.load(server);
     publish(2); // while no tab listens
     const requests = server.requests.length;
     await a.create('/events', { persist: 'session' });
@@ -369,9 +375,8 @@ describe('persist', () => {
   });
 
   it('storage that throws is reported once and the stream goes on', async () => {
-    context = await browser.newContext();
     const a = await open('a');
-    await a.page.evaluate(() => {
+    await a.evaluate(() => {
       Storage.prototype.setItem = () => {
         throw new DOMException('quota', 'QuotaExceededError');
       };

@@ -1,5 +1,5 @@
 /**
- * The behaviour both adapters promise, run on a real React 19 or Vue 3 app in Chromium against the
+ * The behaviour both adapters promise, run on a real React 19 or Vue 3 app in every engine against the
  * reference server: every event of a burst in order, one connection however many components ask
  * (and through StrictMode or a quick remount), the last one to go closes it and leaves no timer,
  * and a new URL or new options replace the source.
@@ -7,10 +7,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_GRACE_MS } from '../../../src/adapters/registry';
 import type { RunningServer } from '../../../playground/server/server';
-import { type AppPage, type Framework, bundleApp, openAppPage } from '../support/adapter-page';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startFixtureServer, until } from '../support/harness';
+import { type AppPage, type Framework, openAppPage, writeApp } from '../support/adapter-page';
+import { currentEngine, type EngineBrowser } from '../support/engines/index';
+import { ownTimers } from '../support/soak-page';
+import { FIXTURE_MOUNTS, openBrowser, startFixtureServer, until } from '../support/harness';
 
 const BURST = 10_000;
 /** Long enough for a grace period to run out (and any extra connection to show) on a loaded machine. */
@@ -19,16 +19,16 @@ const SETTLE_MS = RELEASE_GRACE_MS + 1500;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function adapterSuite(framework: Framework): void {
-  describe(`${framework} adapter in Chromium`, () => {
+  describe(`${framework} adapter in ${currentEngine()}`, () => {
     let server: RunningServer;
-    let browser: Browser;
-    let context: BrowserContext;
+    let browser: EngineBrowser;
+    let removeApp: (() => void) | undefined;
     let app: AppPage | undefined;
 
     const streams = () => server.requests.filter((r) => r.endpoint === 'sse');
     // Streams held in the page, whichever transport 'auto' chose (fetch where it streams, else EventSource).
     const pageStreams = (counts: { eventSources: number; fetches: number }) => counts.eventSources + counts.fetches;
-    const open = async (): Promise<AppPage> => (app = await openAppPage(context, server.url, framework));
+    const open = async (): Promise<AppPage> => (app = await openAppPage(browser, server.url));
     const allOpen = (ids: string[]) =>
       until(
         `${ids.join(', ')} open`,
@@ -37,14 +37,14 @@ export function adapterSuite(framework: Framework): void {
       );
 
     beforeAll(async () => {
-      server = await startFixtureServer({ retryMs: 1000 });
-      browser = await launchChromium();
-      context = await browser.newContext();
-      await bundleApp(framework);
+      const written = await writeApp(framework);
+      removeApp = written.remove;
+      server = await startFixtureServer({ retryMs: 1000, staticMounts: { ...FIXTURE_MOUNTS, ...written.mounts } });
+      browser = await openBrowser();
     });
 
     afterEach(async () => {
-      const errors = app?.errors ?? [];
+      const errors = (await app?.errors()) ?? [];
       await app?.page.close();
       app = undefined;
       await until(
@@ -59,6 +59,7 @@ export function adapterSuite(framework: Framework): void {
     afterAll(async () => {
       await browser?.close();
       await server?.close();
+      removeApp?.();
     });
 
     it(`sees all ${BURST} events of one burst, in order, through the callback`, async () => {
@@ -79,7 +80,7 @@ export function adapterSuite(framework: Framework): void {
       // The "latest" form renders the last value once the burst is over.
       await until(
         'the latest value rendered',
-        () => app!.page.textContent('#a'),
+        () => app!.text('a'),
         (text) => text === `open ${BURST}`,
       );
     });
@@ -165,7 +166,7 @@ export function adapterSuite(framework: Framework): void {
         (probe) => probe.timers <= before.timers,
         5000,
       );
-      expect(after.timerList).toEqual(before.timerList);
+      expect(ownTimers(after)).toEqual(ownTimers(before));
       expect(pageStreams(after)).toBe(0);
       expect(streams()).toHaveLength(1);
     });

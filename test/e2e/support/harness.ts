@@ -11,6 +11,8 @@
  *   await other.evaluate((x) => x + 1, 1);   // EnginePage: goto / evaluate / waitForFunction / close
  *   await h.setOffline(true);                // emulation, or the offline equivalent (recorded as such)
  *   expect(await h.pageErrors()).toEqual([]);  // in-page errors + CSP violations, every engine
+ * Suites with pages of their own (tab sharing, the adapter apps): `const browser = await openBrowser()`
+ * with `startFixtureServer()`, then `browser.newPage()` (every tab of one browser shares its profile).
  * `h.chromium` is the playwright browser/context (CDP, request events) and is null outside Chromium:
  * a test that needs it must say what it runs instead elsewhere (`ranAsEquivalent` in equivalents.ts).
  *
@@ -123,6 +125,16 @@ export function startFixtureServer(options: ServerOptions = {}): Promise<Running
     staticMounts: FIXTURE_MOUNTS,
     ...options,
   });
+}
+
+/**
+ * The browser E2E_ENGINE names, for suites that bring their own pages (the tab-sharing and adapter
+ * suites) rather than the harness page; its version goes into the engine table.
+ */
+export async function openBrowser(): Promise<EngineBrowser> {
+  const browser = await launchEngine(currentEngine());
+  noteEngineVersion(browser.name, browser.version);
+  return browser;
 }
 
 export async function openHarness(serverOptions: ServerOptions = {}): Promise<BrowserHarness> {

@@ -1,10 +1,19 @@
 /**
- * Tabs of one Chromium context on the harness page (fixtures/harness.js), for the `share` tests:
- * each tab creates sources, and Node reads back their events (with wall-clock receive times),
- * state changes, errors and role.
+ * Tabs of one browser on the harness page (fixtures/harness.js), for the `share` tests: each tab
+ * creates sources, and Node reads back their events (with wall-clock receive times), state changes,
+ * errors and role. Every tab of one browser shares its profile, so Web Locks, BroadcastChannel and
+ * localStorage are common to them (engines/: Chromium one context, Firefox the default user
+ * context, WebKit tabs of one session).
+ *
+ * `Tab.open(browser, …)` takes an engine's browser (EngineBrowser) and gives Tab<EnginePage>, for
+ * every engine. `Tab.open(context, …)` takes a playwright BrowserContext and gives Tab<Page> (the
+ * default), whose `page` is playwright's own: the Chromium-only failover suite crashes and freezes
+ * tabs through CDP.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../../playground/server/server';
+import { wrapChromiumPage } from './engines/chromium';
+import type { EngineBrowser, EnginePage } from './engines/index';
 import type { PageOptions, Snapshot } from './harness';
 
 export interface TabEvent {
@@ -33,28 +42,56 @@ interface TabWindow {
   };
 }
 
-export class Tab {
+export class Tab<P = Page> {
+  private loaded = false;
+
+  /** `page` is what the caller drives; `driver` is the same tab behind the engine-neutral interface. */
   constructor(
-    readonly page: Page,
+    readonly page: P,
+    private readonly driver: EnginePage,
     readonly name: string,
   ) {}
 
-  static async open(context: BrowserContext, server: RunningServer, name: string): Promise<Tab> {
-    const page = await context.newPage();
-    const tab = new Tab(page, name);
+  static open(browser: Pick<EngineBrowser, 'newPage'>, server: RunningServer, name: string): Promise<Tab<EnginePage>>;
+  static open(context: BrowserContext, server: RunningServer, name: string): Promise<Tab<Page>>;
+  static async open(
+    opener: Pick<EngineBrowser, 'newPage'> | BrowserContext,
+    server: RunningServer,
+    name: string,
+  ): Promise<Tab<EnginePage> | Tab<Page>> {
+    let tab: Tab<EnginePage> | Tab<Page>;
+    if ('newCDPSession' in opener) {
+      const page = await opener.newPage();
+      tab = new Tab(page, wrapChromiumPage(page), name);
+    } else {
+      const page = await opener.newPage();
+      tab = new Tab(page, page, name);
+    }
     await tab.load(server);
     return tab;
   }
 
+  /** Loads the harness page, or reloads it once loaded (sessionStorage survives a reload). */
   async load(server: RunningServer): Promise<void> {
-    if (this.page.url().startsWith(server.url)) await this.page.reload();
-    else await this.page.goto(`${server.url}/fixtures/harness.html`);
-    await this.page.waitForFunction(() => 'harness' in window && 'ResilientEventSource' in window);
+    if (this.loaded) await this.driver.reload();
+    else await this.driver.goto(`${server.url}/fixtures/harness.html`);
+    this.loaded = true;
+    await this.driver.waitForFunction(() => 'harness' in window && 'ResilientEventSource' in window);
   }
 
-  /** Runs before the page's scripts on every later load (e.g. removing navigator.locks). */
+  /** Runs `fn(arg)` in the tab (any engine). */
+  evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  evaluate<R, A>(fn: (arg?: A) => R | Promise<R>, arg?: A): Promise<R> {
+    return this.driver.evaluate(fn, arg);
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
   create(url: string, options: PageOptions = {}, names: string[] = ['message']): Promise<number> {
-    return this.page.evaluate(([u, o, n]) => (window as unknown as TabWindow).harness.create(u, o, n), [
+    return this.driver.evaluate(([u, o, n]) => (window as unknown as TabWindow).harness.create(u, o, n), [
       url,
       options,
       names,
@@ -62,7 +99,7 @@ export class Tab {
   }
 
   snapshot(id = 1): Promise<TabSnapshot> {
-    return this.page.evaluate((i) => {
+    return this.driver.evaluate((i) => {
       const { harness } = window as unknown as TabWindow;
       const record = harness.records.get(i);
       if (!record) throw new Error(`no source ${i}`);
@@ -81,19 +118,22 @@ export class Tab {
   }
 
   role(id = 1): Promise<TabSnapshot['role']> {
-    return this.page.evaluate((i) => (window as unknown as TabWindow).harness.records.get(i)?.source.role ?? null, id);
+    return this.driver.evaluate(
+      (i) => (window as unknown as TabWindow).harness.records.get(i)?.source.role ?? null,
+      id,
+    );
   }
 
   /** Ids of the events received so far (a cheap read for polling). */
   ids(id = 1): Promise<string[]> {
-    return this.page.evaluate(
+    return this.driver.evaluate(
       (i) => (window as unknown as TabWindow).harness.records.get(i)?.events.map((e) => e.lastEventId) ?? [],
       id,
     );
   }
 
   call(method: 'close' | 'reconnect', id = 1): Promise<void> {
-    return this.page.evaluate(([i, m]) => (window as unknown as TabWindow).harness.records.get(i)?.source[m](), [
+    return this.driver.evaluate(([i, m]) => (window as unknown as TabWindow).harness.records.get(i)?.source[m](), [
       id,
       method,
     ] as const);
@@ -101,7 +141,7 @@ export class Tab {
 }
 
 /** Finds the one tab whose source leads; throws if none or several do. */
-export async function leaderOf(tabs: Tab[], id = 1): Promise<Tab | undefined> {
+export async function leaderOf<T extends Tab<unknown>>(tabs: T[], id = 1): Promise<T | undefined> {
   const roles = await Promise.all(tabs.map((tab) => tab.role(id)));
   const leaders = tabs.filter((_, i) => roles[i] === 'leader');
   if (leaders.length > 1) throw new Error(`several leaders: ${leaders.map((t) => t.name).join(', ')}`);

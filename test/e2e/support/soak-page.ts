@@ -62,3 +62,10 @@ export interface SoakWindow {
     probe(): Probe;
   };
 }
+
+/**
+ * The page's timers, with WebKitWebDriver's own left unnumbered: each Execute Script arms a 30 s
+ * script timeout in the page (its stack names evaluateJavaScriptFunction), a new one per call.
+ */
+export const ownTimers = (p: Probe): Probe['timerList'] =>
+  p.timerList.map((t) => (t.stack.includes('evaluateJavaScriptFunction') ? { ...t, id: 0 } : t));

@@ -25,6 +25,9 @@ export function wrapChromiumPage(page: Page): ChromiumPage {
     goto: async (url) => {
       await page.goto(url);
     },
+    reload: async () => {
+      await page.reload();
+    },
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) =>
       page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
     waitForFunction: async (fn, arg, timeoutMs = 30_000) => {

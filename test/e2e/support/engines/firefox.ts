@@ -19,6 +19,9 @@ function wrap(page: Page): EnginePage {
     goto: async (url) => {
       await page.goto(url);
     },
+    reload: async () => {
+      await page.reload();
+    },
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) =>
       page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
     waitForFunction: (fn, arg, timeoutMs = 30_000) =>

@@ -5,6 +5,8 @@ export const ENGINES: readonly EngineName[] = ['chromium', 'firefox', 'webkit'];
 /** One tab, driven the same way in every engine. */
 export interface EnginePage {
   goto(url: string): Promise<void>;
+  /** Reloads the page (sessionStorage survives, as in a user's reload) and waits for it to load. */
+  reload(): Promise<void>;
   /** Runs `fn(arg)` in the page and resolves to its (JSON-safe) result; a returned promise is awaited. */
   evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;

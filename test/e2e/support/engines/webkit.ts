@@ -33,7 +33,9 @@ function freePort(): Promise<number> {
 async function startDriver(display: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn('WebKitWebDriver', [`--port=${port}`, '--host=local'], {
-    env: { ...process.env, DISPLAY: display },
+    // Under a C or POSIX locale (CI's usual C.UTF-8) WebKitGTK reports navigator.language "C", which is no
+    // language tag: Intl constructors given it throw (uPlot in the playground). en-US, as the other engines.
+    env: { ...process.env, DISPLAY: display, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -109,6 +111,7 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
     return {
       driverErrors: [],
       goto: (url) => on(() => session.url(url)).then(() => undefined),
+      reload: () => on(() => session.refresh()).then(() => undefined),
       evaluate,
       waitForFunction: (fn, arg, timeoutMs = 30_000) =>
         pollUntil(String(fn), () => evaluate(fn as (a: unknown) => unknown, arg), timeoutMs),
@@ -136,7 +139,10 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
           parkedInUse = true;
           return wrap(parked);
         }
-        const { handle } = await session.createWindow('tab');
+        // A window, not a tab: MiniBrowser hides every tab but the active one (visibilityState 'hidden',
+        // no requestAnimationFrame), while every window stays visible, as every page of headless
+        // Chromium is. Windows of one session share its profile (Web Locks, BroadcastChannel, storage).
+        const { handle } = await session.createWindow('window');
         return wrap(handle);
       }),
     setOffline: null,
