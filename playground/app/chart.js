@@ -15,6 +15,13 @@ export class RateChart {
 
   constructor(container) {
     const uPlot = window.uPlot;
+    // The chart is an extra: where uPlot failed to load (WebKit under the C locale, where its
+    // Intl.NumberFormat(navigator.language) throws, or a blocked script), the page runs without it.
+    if (typeof uPlot !== 'function') {
+      container.textContent = 'Chart unavailable: uPlot did not load.';
+      container.dataset.unavailable = '';
+      return;
+    }
     const { width, height } = sizeOf(container);
     this.#plot = new uPlot(
       {
@@ -101,7 +108,7 @@ export class RateChart {
       this.#rates.shift();
       this.#delays.shift();
     }
-    this.#plot.setData([this.#times, this.#rates, this.#delays]);
+    this.#plot?.setData([this.#times, this.#rates, this.#delays]);
   }
 }
 

@@ -172,6 +172,23 @@ describe('playground page', () => {
     await page.screenshot({ path: SCREENSHOT });
   });
 
+  it('runs without its chart where uPlot does not load (WebKit under the C locale, a blocked script)', async () => {
+    const bare = await browser.newPage();
+    try {
+      await bare.route('**/vendor/uplot/uPlot.iife.min.js', (route) => route.abort());
+      const errors: string[] = [];
+      bare.on('pageerror', (error) => errors.push(error.message));
+      await bare.goto(server.url);
+      await bare.waitForFunction(() => 'playground' in window, undefined, WAIT);
+      expect(await bare.locator('#chart[data-unavailable]').count()).toBe(1);
+      await bare.click('#btn-connect');
+      await bare.waitForFunction(() => document.getElementById('state')?.textContent === 'open', undefined, WAIT);
+      expect(errors).toEqual([]);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('logged no console errors and no CSP violations', async () => {
     // Self-contained, so it proves something when it runs alone: it loads the page and connects
     // itself, after proving with a deliberate violation that the page's listener works.
