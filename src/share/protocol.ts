@@ -39,11 +39,6 @@ export type Message =
   | { t: 'event'; epoch: number; type: string; raw: string; id: string }
   | { t: 'state'; epoch: number; change: Omit<StateChange, 'role' | 'previous'> }
   | { t: 'error'; epoch: number; error: ErrorReport }
-  /**
-   * The leader freezes or enters the back/forward cache: another tab takes over at once, stealing the
-   * lock if the frozen tab could not release it.
-   */
-  | { t: 'resign'; epoch: number }
   /** A follower that has not heard from the leader for a while: is it still there? */
   | { t: 'ping' }
   /** The leader's answer to a ping. */

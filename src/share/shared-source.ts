@@ -306,7 +306,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   }
 
   /**
-   * The leader went silent (frozen, hung) or said it froze: if the same tab still holds the lock, take it
+   * The leader went silent (frozen, hung): if the same tab still holds the lock, take it
    * from it (only one tab does; see takeOver). A leader that wakes up later finds a newer epoch and follows.
    */
   async function replaceLeader(stillSilent: () => boolean): Promise<void> {
@@ -352,12 +352,6 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (verdict === 'stale') return;
     watch.heard();
     if (message.t === 'pong') return;
-    if (message.t === 'resign') {
-      // If the frozen tab could not release its lock, the next tab steals it rather than wait.
-      const resigned = epoch;
-      if (verdict === 'current' && !inner) void replaceLeader(() => epoch === resigned);
-      return;
-    }
     // Only a leader's first words (to all, or a welcome to this tab) open an epoch.
     const opens = message.t === 'lead' || (message.t === 'welcome' && message.to === me);
     if (opens && (verdict === 'newer' || !joined)) {
@@ -391,11 +385,13 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     }
   }
 
-  /** Frozen or in the back/forward cache: give the lead (and the queue) up; come back as a follower. */
-  const onHidden = (event: Event): void => {
-    if (event.type === 'pagehide' && !(event as PageTransitionEvent).persisted) return;
-    // A frozen tab may keep its lock: another tab steals it if need be.
-    if (inner) post({ t: 'resign', epoch });
+  /**
+   * Frozen, in the back/forward cache, or unloading (closed, reloaded, navigated away): give the lead (and
+   * the queue) up at once, before the dying connection reports a failure to the others; come back as a
+   * follower, if the page comes back.
+   */
+  const onHidden = (): void => {
+    // A frozen tab may keep its lock all the same: then the others find it silent and steal it.
     stepDown();
     watch.stop();
     election?.resign();

@@ -48,19 +48,30 @@ async function publishRun(count: number, state: { published: number }): Promise<
   }
 }
 
+interface Handover {
+  /** From `t0` to the first event through the new leader. */
+  ms: number;
+  /** The state changes from t0 to that event. */
+  changes: { state: string; reason: string; attempt: number; delay: number | null }[];
+}
+
 /**
  * How long after `t0` (Date.now()) this tab got its first event through a new leader: the first event
  * after its first 'handover' state change since t0. Undefined until both happened. Read in the page, so
  * polling does not copy thousands of events to Node.
  */
-function handoverLatency(tab: Tab, t0: number): Promise<number | undefined> {
-  type Rec = { events: { t: number }[]; changes: { t: number; reason: string }[] };
+function handoverOf(tab: Tab, t0: number): Promise<Handover | undefined> {
+  type Rec = { events: { t: number }[]; changes: (Handover['changes'][number] & { t: number })[] };
   return tab.page.evaluate((since) => {
     const record = (window as unknown as { harness: { records: Map<number, Rec> } }).harness.records.get(1);
     const origin = performance.timeOrigin;
     const handover = record?.changes.find((c) => c.reason === 'handover' && origin + c.t >= since);
     const first = handover && record?.events.find((e) => e.t >= handover.t);
-    return first ? origin + first.t - since : undefined;
+    if (!record || !first) return undefined;
+    const changes = record.changes
+      .filter((c) => origin + c.t >= since && c.t <= first.t)
+      .map(({ state, reason, attempt, delay }) => ({ state, reason, attempt, delay }));
+    return { ms: origin + first.t - since, changes };
   }, t0);
 }
 
@@ -155,7 +166,7 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
   const live = new Set(tabs);
   /** Tabs that joined late (opened, reloaded): they see every event from their first one. */
   const late = new Set<Tab>();
-  const failovers: { kind: Disruption; ms: number }[] = [];
+  const failovers: { kind: Disruption; ms: number; t0: number }[] = [];
 
   try {
     for (let phase = 0; phase <= disruptions.length; phase++) {
@@ -191,14 +202,21 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
         }
         // Failover time: from the disruption to the first event a remaining tab got through the new
         // leader, the slowest of the tabs that stayed.
-        const times = await until(
+        const handovers = (await until(
           `every remaining tab to hear the new leader after the ${kind}`,
-          () => Promise.all(others.map((tab) => handoverLatency(tab, t0))),
-          (list) => list.every((ms) => ms !== undefined),
-        );
-        const ms = Math.round(Math.max(...(times as number[])));
+          () => Promise.all(others.map((tab) => handoverOf(tab, t0))),
+          (list) => list.every((h) => h !== undefined),
+        )) as Handover[];
+        // A handover is not a failure: no attempt used, no backoff delay, in any tab.
+        for (const { changes } of handovers) {
+          for (const change of changes)
+            expect(change, `a state change in the ${kind} failover`).toMatchObject({ attempt: 0 });
+          for (const change of changes) expect(change.delay ?? 0).toBe(0);
+          expect(changes.filter((c) => c.state === 'reconnecting').map((c) => c.reason)).toEqual(['handover']);
+        }
+        const ms = Math.round(Math.max(...handovers.map((h) => h.ms)));
         const next = await leaderOf(others);
-        failovers.push({ kind, ms });
+        failovers.push({ kind, ms, t0 });
         console.log(`failover ${failovers.length} after the leader's ${kind}: ${ms} ms (new leader ${next?.name})`);
 
         if (wake) {
@@ -258,7 +276,13 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
   // Outside a freeze, an overlap, if any, lasted well under a second per handover.
   expect(overlapSamples).toBeLessThan(50 * disruptions.length);
   // One stream at first, then one per failover (a reloaded tab rejoins the existing one).
-  expect(server.requests.length - requestsBefore).toBe(1 + disruptions.length);
+  const streams = server.requests.slice(requestsBefore);
+  const timeline = [
+    ...streams.map((r) => ({ t: r.t, what: `stream from ${r.lastEventId}` })),
+    ...failovers.map((f) => ({ t: f.t0, what: f.kind })),
+  ].sort((a, b) => a.t - b.t);
+  const told = timeline.map((e) => `${e.t - (timeline[0]?.t ?? 0)} ms ${e.what}`).join('; ');
+  expect(streams.length, `stream requests: ${told}`).toBe(1 + disruptions.length);
   for (const request of server.requests.slice(requestsBefore + 1)) expect(request.lastEventId).not.toBeNull();
   return times;
 }
