@@ -85,11 +85,10 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   const post = (message: Message): void => channel?.postMessage(message);
   const watch = watchLeader(
     () => post({ t: 'ping' }),
-    () => {
+    (stillSilent) => {
       if (!joined && Date.now() - joinedAt < UNKNOWN_LEADER_MS) return watch.start();
       const silentEpoch = epoch;
-      const lastHeard = watch.lastHeard();
-      void replaceLeader(() => epoch === silentEpoch && watch.lastHeard() === lastHeard);
+      void replaceLeader(() => epoch === silentEpoch && stillSilent());
     },
   );
 

@@ -6,8 +6,6 @@ export const ANSWER_MS = 150;
 export interface LeaderWatch {
   /** Something came from the leader. */
   heard(): void;
-  /** When the leader was last heard (Date.now()). */
-  lastHeard(): number;
   /** (Re)starts watching, counting from now. */
   start(): void;
   stop(): void;
@@ -17,9 +15,10 @@ export interface LeaderWatch {
  * A follower's check that its leader still runs, since a frozen tab keeps its lock and says nothing.
  * The leader answers pings from its message handler, which background tabs do not throttle as they do
  * timers. A follower's own timers may fire late when hidden: that makes the check slower, never wrong,
- * because it compares what was heard with when it asked. `silent` is called once; start() again after.
+ * because it compares what was heard with when it asked. `silent` is called once (start() again after),
+ * with a check that nothing was heard since.
  */
-export function watchLeader(ping: () => void, silent: () => void): LeaderWatch {
+export function watchLeader(ping: () => void, silent: (stillSilent: () => boolean) => void): LeaderWatch {
   let heardAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -31,7 +30,11 @@ export function watchLeader(ping: () => void, silent: () => void): LeaderWatch {
     }
     const askedAt = Date.now();
     ping();
-    timer = setTimeout(() => (heardAt >= askedAt ? check() : silent()), ANSWER_MS);
+    timer = setTimeout(() => {
+      const last = heardAt;
+      if (last >= askedAt) check();
+      else silent(() => heardAt === last);
+    }, ANSWER_MS);
   }
 
   const stop = (): void => clearTimeout(timer);
@@ -39,7 +42,6 @@ export function watchLeader(ping: () => void, silent: () => void): LeaderWatch {
     heard: () => {
       heardAt = Date.now();
     },
-    lastHeard: () => heardAt,
     start() {
       stop();
       heardAt = Date.now();
