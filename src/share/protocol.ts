@@ -8,6 +8,11 @@ export interface Status {
   lastEventId: string;
 }
 
+/** A leader's status and its Web Locks client id, by which a silent leader's lock is known. */
+export interface Leader extends Status {
+  client: string | undefined;
+}
+
 /** The wire part of a reported error (an Error does not survive structured cloning with its fields). */
 export interface ErrorReport {
   type: ResilientEventSourceErrorType;
@@ -27,20 +32,17 @@ export type Message =
   /** A tab listens to a new name: the leader must listen to it on the connection. */
   | { t: 'listen'; name: string }
   /** The leader's answer to one hello: events after this one are the new tab's. */
-  | ({ t: 'welcome'; epoch: number; to: string } & Status)
+  | ({ t: 'welcome'; epoch: number; to: string } & Leader)
   /** A tab took the lead; `handover` when it replaced another. */
-  | ({ t: 'lead'; epoch: number; handover: boolean } & Status)
+  | ({ t: 'lead'; epoch: number; handover: boolean } & Leader)
   /** A server event, as received (every tab parses it itself). */
   | { t: 'event'; epoch: number; type: string; raw: string; id: string }
   | { t: 'state'; epoch: number; change: Omit<StateChange, 'role' | 'previous'> }
   | { t: 'error'; epoch: number; error: ErrorReport }
-  /** A tab leaves (close, freeze): it is no successor any more. */
-  | { t: 'bye'; from: string }
-  /**
-   * The leader freezes or enters the back/forward cache: `to` takes over, stealing the lock if the
-   * frozen tab could not release it.
-   */
-  | { t: 'resign'; epoch: number; to: string | undefined }
+  /** A follower that has not heard from the leader for a while: is it still there? */
+  | { t: 'ping' }
+  /** The leader's answer to a ping. */
+  | { t: 'pong'; epoch: number }
   /** A follower's reconnect(). */
   | { t: 'reconnect' }
   /** A tab's own echo: once it comes back, every message sent before it reached this tab. */

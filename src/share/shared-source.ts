@@ -13,13 +13,17 @@ import type {
   UrlInput,
 } from '../types';
 import { resolveUrl } from '../url';
-import { elect, locksOf } from './election';
+import { type Election, elect, locksOf } from './election';
 import { shareKey } from './key';
 import { persistence } from './persist';
 import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
+import { holderOf, takeOver } from './takeover';
+import { watchLeader } from './watchdog';
 
-/** How long a named successor waits for the lock queue before it steals the lock of a frozen leader. */
-const STEAL_AFTER_MS = 250;
+/** How many of its own last ids a leader keeps, to skip them if it was replaced while it froze. */
+const OWN_IDS = 500;
+/** A tab that never heard a leader (it may just be starting) waits this long before it steals the lock (ms). */
+const UNKNOWN_LEADER_MS = 3000;
 
 const subscribe = <T>(listeners: Set<T>, listener: T): (() => void) => {
   listeners.add(listener);
@@ -67,14 +71,26 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   let joined = false;
   /** Every name any tab listens to: the leader listens to all of them on the connection. */
   const names = new Set<string>();
-  /** The other tabs that said hello and not yet bye, oldest first: a freezing leader names the first its successor. */
-  const peers = new Set<string>();
-  let stealTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ids this tab delivered from its own connection lately; `skip`: those a newer leader will send again. */
+  let ownIds: string[] = [];
+  let skip: string[] = [];
   let inner: Connection | undefined;
-  let election: { resign(): void } | undefined;
+  let election: Election | undefined;
+  /** The Web Locks client that leads in `epoch` (this tab's own while it leads). */
+  let leaderClient: string | undefined;
   let syncToken: string | undefined;
-  const channel = sharing ? new BroadcastChannel(`resilient-eventsource:${key}`) : undefined;
+  let joinedAt = 0;
+  const lockName = `resilient-eventsource:${key}`;
+  const channel = sharing ? new BroadcastChannel(lockName) : undefined;
   const post = (message: Message): void => channel?.postMessage(message);
+  const watch = watchLeader(
+    () => post({ t: 'ping' }),
+    (stillSilent) => {
+      if (!joined && Date.now() - joinedAt < UNKNOWN_LEADER_MS) return watch.start();
+      const silentEpoch = epoch;
+      void replaceLeader(() => epoch === silentEpoch && stillSilent());
+    },
+  );
 
   const source: SharedSource = {
     get state() {
@@ -114,8 +130,8 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       // A leader hands over: the lock goes to the next tab, which resumes from the last id.
       stepDown();
       election?.resign();
-      clearTimeout(stealTimer);
-      post({ t: 'bye', from: me });
+      watch.stop();
+      syncToken = undefined;
       channel?.close();
       removePageListeners();
       role = null;
@@ -175,7 +191,34 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (inner === undefined) return;
     const { type, raw, lastEventId } = event;
     post({ t: 'event', epoch, type, raw, id: lastEventId });
+    if (ownIds.push(lastEventId) > 2 * OWN_IDS) ownIds = ownIds.slice(-OWN_IDS);
     deliver(type, raw, lastEventId);
+  }
+
+  /** An event from the leader; after this tab was replaced, those it already had from its own connection are skipped. */
+  function follow(type: string, raw: string, id: string): void {
+    const had = id ? skip.indexOf(id) : -1;
+    if (had >= 0) {
+      skip = skip.slice(had + 1);
+      lastId = id;
+      return;
+    }
+    skip = [];
+    deliver(type, raw, id);
+  }
+
+  /** Follows the leader of `newer`; a leader that was replaced (it froze, say) must not keep a second connection. */
+  function followEpoch(newer: number, client: string | undefined, had: string[]): void {
+    if (inner) {
+      stepDown();
+      join();
+    }
+    epoch = newer;
+    joined = true;
+    role = 'follower';
+    leaderClient = client;
+    skip = had;
+    ownIds = [];
   }
 
   function status(): Status {
@@ -185,6 +228,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   /** This tab holds the connection now; after another leader, a handover without backoff. */
   function lead(): void {
     const handover = joined && state !== 'connecting';
+    watch.stop();
     role = sharing ? 'leader' : null;
     epoch = nextEpoch(epoch);
     joined = true;
@@ -206,7 +250,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       callEach([...errorListeners], error, rethrowLater, () => !disposed);
     });
     if (handover) handedOver();
-    post({ t: 'lead', epoch, handover, ...status() });
+    post({ t: 'lead', epoch, handover, client: leaderClient, ...status() });
   }
 
   function handedOver(): void {
@@ -224,14 +268,23 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     connection.close();
   }
 
-  /** Won the lock: first make sure every message of the previous leader arrived, then lead. */
+  /**
+   * Won the lock: learn this tab's lock client (the others need it to tell whether a silent leader still
+   * holds the lock), make sure every message of the previous leader arrived, then lead.
+   */
   function won(): void {
-    if (disposed) return;
+    if (disposed || !locks) return;
     const token = `${me}:${Math.random()}`;
     syncToken = token;
-    const echo = new BroadcastChannel(`resilient-eventsource:${key}`);
-    echo.postMessage({ t: 'sync', token } satisfies Message);
-    echo.close();
+    void holderOf(locks, lockName)
+      .catch(() => undefined)
+      .then((client) => {
+        if (syncToken !== token) return;
+        leaderClient = client;
+        const echo = new BroadcastChannel(lockName);
+        echo.postMessage({ t: 'sync', token } satisfies Message);
+        echo.close();
+      });
   }
 
   function lost(): void {
@@ -240,25 +293,43 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     join();
   }
 
-  /** Queues for the lead and says hello to the current leader, if any. */
+  /** Queues for the lead, says hello to the current leader, if any, and watches that it answers. */
   function join(): void {
     if (!channel || !locks) return;
-    joined = false;
-    election = elect(locks, `resilient-eventsource:${key}`, won, lost);
+    syncToken = undefined;
+    election?.resign();
+    election = elect(locks, lockName, won, lost);
+    joinedAt = Date.now();
     post({ t: 'hello', from: me, names: [...names] });
+    watch.start();
+  }
+
+  /**
+   * The leader went silent (frozen, hung): if the same tab still holds the lock, take it
+   * from it (only one tab does; see takeOver). A leader that wakes up later finds a newer epoch and follows.
+   */
+  async function replaceLeader(stillSilent: () => boolean): Promise<void> {
+    if (!locks) return;
+    const ok = () => !disposed && !inner && election !== undefined && stillSilent();
+    const holder = await holderOf(locks, lockName).catch(() => undefined);
+    // Another holder than the silent leader has taken over already. A tab never welcomed goes by the holder.
+    const silent = leaderClient ?? holder;
+    const taken =
+      holder && holder === silent && ok()
+        ? await takeOver(locks, lockName, silent, ok, won, lost).catch(() => undefined)
+        : undefined;
+    if (taken) {
+      election?.resign();
+      election = taken;
+    } else if (!disposed && !inner && election) watch.start();
   }
 
   function onMessage({ data: message }: MessageEvent<Message>): void {
     if (disposed) return;
     switch (message.t) {
-      case 'bye':
-        peers.delete(message.from);
-        return;
       case 'hello':
-        peers.delete(message.from);
-        peers.add(message.from);
         for (const name of message.names) addName(name);
-        if (inner) post({ t: 'welcome', epoch, to: message.from, ...status() });
+        if (inner) post({ t: 'welcome', epoch, to: message.from, client: leaderClient, ...status() });
         return;
       case 'listen':
         addName(message.name);
@@ -272,35 +343,21 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       case 'reconnect':
         inner?.reconnect();
         return;
+      case 'ping':
+        if (inner) post({ t: 'pong', epoch });
+        return;
     }
     const verdict = epochVerdict(message.epoch, epoch);
     if (verdict === 'stale') return;
-    if (message.t === 'resign') {
-      // Give the lock queue a moment: if the frozen tab did release its lock, the next tab leads by itself.
-      if (message.to === me && verdict === 'current' && !inner) {
-        const resigned = epoch;
-        clearTimeout(stealTimer);
-        stealTimer = setTimeout(() => {
-          if (disposed || epoch !== resigned || inner || !locks) return;
-          election?.resign();
-          election = elect(locks, `resilient-eventsource:${key}`, won, lost, true);
-        }, STEAL_AFTER_MS);
-      }
-      return;
-    }
+    watch.heard();
+    if (message.t === 'pong') return;
     // Only a leader's first words (to all, or a welcome to this tab) open an epoch.
     const opens = message.t === 'lead' || (message.t === 'welcome' && message.to === me);
     if (opens && (verdict === 'newer' || !joined)) {
-      // A leader that was replaced (it froze, say) must not keep a second connection.
-      if (inner) {
-        stepDown();
-        election?.resign();
-        join();
-      }
-      epoch = message.epoch;
       const handover = joined && message.t === 'lead' && message.handover;
-      joined = true;
-      role = 'follower';
+      // If this tab led and ran ahead of the new leader's resume point, it has those events already.
+      const ahead = ownIds.lastIndexOf(message.lastEventId);
+      followEpoch(message.epoch, message.client, ahead < 0 ? [] : ownIds.slice(ahead + 1));
       adopt(message);
       if (handover) handedOver();
       if (message.state !== state) {
@@ -309,8 +366,16 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       }
       return;
     }
-    if (verdict === 'newer' || !joined || inner) return;
-    if (message.t === 'event') deliver(message.type, message.raw, message.id);
+    if (verdict === 'newer' && joined) {
+      // A newer leader whose first words this tab missed (it was paused, say): follow it from here; it
+      // may send again what this tab had from its own connection.
+      followEpoch(message.epoch, undefined, ownIds);
+      if (message.t === 'event' && state !== 'open') {
+        setState({ state: 'open', reason: 'open', attempt: 0, delay: null, transport });
+      }
+    }
+    if (!joined || inner) return;
+    if (message.t === 'event') follow(message.type, message.raw, message.id);
     else if (message.t === 'state') {
       setState(message.change);
     } else if (message.t === 'error') {
@@ -319,13 +384,15 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     }
   }
 
-  /** Frozen or in the back/forward cache: give the lead (and the queue) up; come back as a follower. */
-  const onHidden = (event: Event): void => {
-    if (event.type === 'pagehide' && !(event as PageTransitionEvent).persisted) return;
-    // A frozen tab may keep its lock: the successor named here steals it if need be.
-    if (inner) post({ t: 'resign', epoch, to: [...peers][0] });
-    else post({ t: 'bye', from: me });
+  /**
+   * Frozen, in the back/forward cache, or unloading (closed, reloaded, navigated away): give the lead (and
+   * the queue) up at once, before the dying connection reports a failure to the others; come back as a
+   * follower, if the page comes back.
+   */
+  const onHidden = (): void => {
+    // A frozen tab may keep its lock all the same: then the others find it silent and steal it.
     stepDown();
+    watch.stop();
     election?.resign();
     election = undefined;
   };

@@ -1,14 +1,25 @@
 /**
- * `share` failover in real Chromium: 5,000 numbered events while the leader tab is, in turn, closed,
- * reloaded and crashed. Every tab that stays sees 1..N exactly once and in order, the server never holds
- * two streams for long, and each failover time is printed. Not covered yet: a frozen leader
- * (`Page.setWebLifecycleState` frozen); `failoverRun(['freeze'], 1000, [])` shows that no other tab
- * takes over in this Chromium.
+ * `share` failover in real Chromium: numbered events while the leader tab is, in turn, closed, reloaded,
+ * crashed and frozen. Every tab that stays sees every event once and in order, the server holds two streams
+ * only during a handover or while a frozen leader keeps its own, and each failover time is printed.
+ *
+ * Frozen: `Page.setWebLifecycleState` frozen first, as the issue says. In Chromium 156 that call changes
+ * nothing (headless or not: the page's timers run on and no `freeze` event fires), so the page is then paused
+ * in the debugger instead, recorded with ranAsEquivalent(): like a frozen tab it runs no script, keeps its
+ * Web Lock and its stream, and answers no one, so the other tabs must notice the silence and steal the lock.
+ *
+ * A frozen leader is woken up after it was replaced: the stale-leader guard must close its stream (the
+ * server is back to one), make it a follower, and it must still see every event once and in order.
+ *
+ * The second case runs 20 failovers in a row (SHARE_FAILOVERS=n for another count; 20 take about 12 s),
+ * close, crash, reload and freeze in turn, opening a new tab after each close or crash, and prints each
+ * time and the p99 (the issue's goal: 300 ms on loopback; asserted here only under a generous 5 s).
  */
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
 import { launchChromium } from './support/chromium';
+import { ranAsEquivalent } from './support/equivalents';
 import { startFixtureServer, until } from './support/harness';
 import { leaderOf, range, Tab } from './support/share-tabs';
 
@@ -16,10 +27,9 @@ type Disruption = 'close' | 'reload' | 'crash' | 'freeze';
 
 let server: RunningServer;
 let browser: Browser;
-let context: BrowserContext;
 
 beforeAll(async () => {
-  server = await startFixtureServer({ capacity: 20_000 });
+  server = await startFixtureServer({ capacity: 50_000 });
   browser = await launchChromium();
 });
 
@@ -38,73 +48,143 @@ async function publishRun(count: number, state: { published: number }): Promise<
   }
 }
 
+interface Handover {
+  /** From `t0` to the first event through the new leader. */
+  ms: number;
+  /** The state changes from t0 to that event. */
+  changes: { state: string; reason: string; attempt: number; delay: number | null }[];
+}
+
 /**
- * Publishes `TOTAL` events in phases, disrupting the leader in the middle of every phase but the last:
- * three tabs first (one stream), then `extra` more so that one tab is never disturbed.
+ * How long after `t0` (Date.now()) this tab got its first event through a new leader: the first event
+ * after its first 'handover' state change since t0. Undefined until both happened. Read in the page, so
+ * polling does not copy thousands of events to Node.
  */
-async function failoverRun(DISRUPTIONS: readonly Disruption[], TOTAL: number, extra: string[]): Promise<void> {
-  const PHASE = TOTAL / (DISRUPTIONS.length + 1);
-  const first = server.log.lastId + 1;
-  const requestsBefore = server.requests.length;
-  context = await browser.newContext();
-  const tabs: Tab[] = [];
-  for (const name of ['a', 'b', 'c']) {
-    const tab = await Tab.open(context, server, name);
-    await tab.create('/events', { share: true });
-    tabs.push(tab);
-  }
+function handoverOf(tab: Tab, t0: number): Promise<Handover | undefined> {
+  type Rec = { events: { t: number }[]; changes: (Handover['changes'][number] & { t: number })[] };
+  return tab.page.evaluate((since) => {
+    const record = (window as unknown as { harness: { records: Map<number, Rec> } }).harness.records.get(1);
+    const origin = performance.timeOrigin;
+    const handover = record?.changes.find((c) => c.reason === 'handover' && origin + c.t >= since);
+    const first = handover && record?.events.find((e) => e.t >= handover.t);
+    if (!record || !first) return undefined;
+    const changes = record.changes
+      .filter((c) => origin + c.t >= since && c.t <= first.t)
+      .map(({ state, reason, attempt, delay }) => ({ state, reason, attempt, delay }));
+    return { ms: origin + first.t - since, changes };
+  }, t0);
+}
+
+/** Opens a tab on the harness page with one shared source, and waits until it knows its role. */
+async function openTab(context: BrowserContext, name: string): Promise<Tab> {
+  const tab = await Tab.open(context, server, name);
+  await tab.create('/events', { share: true });
   await until(
-    'every tab to know its role',
-    () => Promise.all(tabs.map((t) => t.role())),
-    (r) => !r.includes(null),
+    `${name} to know its role`,
+    () => tab.role(),
+    (role) => role !== null,
   );
+  return tab;
+}
+
+/** Does `Page.setWebLifecycleState` frozen stop a page's timers in this Chromium? Asked once, on a spare page. */
+let lifecycleFreezes: Promise<boolean> | undefined;
+async function setWebLifecycleStateFreezes(context: BrowserContext): Promise<boolean> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  const ran = page.evaluate(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 10)));
+  const verdict = await Promise.race([ran.catch(() => false), sleep(1000).then(() => false)]);
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await page.close();
+  return !verdict;
+}
+
+/** Freezes the tab (or pauses it in the debugger where freezing does nothing); returns how to wake it. */
+async function freeze(cdp: CDPSession): Promise<() => Promise<unknown>> {
+  if (await lifecycleFreezes) {
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    return () => cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  }
+  ranAsEquivalent(
+    'frozen leader: Page.setWebLifecycleState froze nothing in this Chromium; the leader was paused in the debugger (Debugger.pause): no script runs, its lock and stream stay',
+  );
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  return () => cdp.send('Debugger.resume');
+}
+
+/** p-th percentile, nearest rank. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+interface Run {
+  disruptions: readonly Disruption[];
+  /** Events published in all, in one phase per disruption and a last one. */
+  total: number;
+  /** Tabs in all at the start (one stream for all of them). */
+  tabs: number;
+  /** Open a new tab after each close or crash, so there are always `tabs` tabs. */
+  refill: boolean;
+}
+
+/** Publishes `total` events in phases and disrupts the leader in the middle of every phase but the last. */
+async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run): Promise<number[]> {
+  const phaseSize = Math.floor(total / (disruptions.length + 1));
+  const published = { published: server.log.lastId };
+  const first = published.published + 1;
+  const last = first + phaseSize * (disruptions.length + 1) - 1;
+  const requestsBefore = server.requests.length;
+  const context = await browser.newContext();
+  lifecycleFreezes ??= setWebLifecycleStateFreezes(context);
+  await lifecycleFreezes;
+  let names = 0;
+  const tabs: Tab[] = [];
+  for (let i = 0; i < tabCount; i++) tabs.push(await openTab(context, String.fromCharCode(97 + names++)));
   await until(
-    'one stream for three tabs',
+    'one stream for every tab',
     () => server.connectionCount(),
     (n) => n === 1,
   );
   expect(server.requests.length - requestsBefore).toBe(1);
-  for (const name of extra) {
-    const tab = await Tab.open(context, server, name);
-    await tab.create('/events', { share: true });
-    tabs.push(tab);
-  }
-  await until(
-    'every tab to know its role',
-    () => Promise.all(tabs.map((t) => t.role())),
-    (r) => !r.includes(null),
-  );
-  expect(server.connectionCount()).toBe(1);
 
-  // The server's stream count, sampled throughout: more than one only during a handover.
+  // The server's stream count, sampled throughout: more than one only during a handover, or while a
+  // frozen leader (which cannot close anything) keeps its stream; counted apart.
+  const frozen: { tab?: Tab } = {};
   let maxStreams = 0;
   let overlapSamples = 0;
+  let frozenOverlapSamples = 0;
   const sampler = setInterval(() => {
     const n = server.connectionCount();
     maxStreams = Math.max(maxStreams, n);
-    if (n > 1) overlapSamples++;
+    if (n > 1 && frozen.tab) frozenOverlapSamples++;
+    else if (n > 1) overlapSamples++;
   }, 10);
 
   const live = new Set(tabs);
-  const disturbed = new Set<Tab>();
-  let frozen: { tab: Tab; cdp: CDPSession } | undefined;
-  const state = { published: 0 };
-  const failovers: { kind: string; ms: number }[] = [];
+  /** Tabs that joined late (opened, reloaded): they see every event from their first one. */
+  const late = new Set<Tab>();
+  const failovers: { kind: Disruption; ms: number; t0: number }[] = [];
+  // Counted before the context closes: closing the tabs hands the stream on once more.
+  let requestsAfter = Number.POSITIVE_INFINITY;
 
   try {
-    for (let phase = 0; phase <= DISRUPTIONS.length; phase++) {
-      const run = publishRun(PHASE, state);
-      const kind = DISRUPTIONS[phase];
+    for (let phase = 0; phase <= disruptions.length; phase++) {
+      const run = publishRun(phaseSize, published);
+      const kind = disruptions[phase];
       if (kind) {
         await until(
           'part of the phase published',
-          () => state.published,
-          (n) => n >= phase * PHASE + PHASE / 3,
+          () => published.published,
+          (n) => n >= first + phase * phaseSize + phaseSize / 3,
         );
         const leader = await leaderOf([...live]);
         if (!leader) throw new Error('no leader');
-        disturbed.add(leader);
         const others = [...live].filter((t) => t !== leader);
+        let wake: (() => Promise<unknown>) | undefined;
+        const cdp = await context.newCDPSession(leader.page);
         const t0 = Date.now();
         if (kind === 'close') {
           await leader.page.close();
@@ -112,100 +192,112 @@ async function failoverRun(DISRUPTIONS: readonly Disruption[], TOTAL: number, ex
         } else if (kind === 'reload') {
           await leader.load(server);
           await leader.create('/events', { share: true });
+          late.add(leader);
         } else if (kind === 'crash') {
-          const cdp = await context.newCDPSession(leader.page);
           const crashed = new Promise((resolve) => leader.page.once('crash', resolve));
           void cdp.send('Page.crash').catch(() => {});
           await crashed;
           live.delete(leader);
         } else {
-          const cdp = await context.newCDPSession(leader.page);
-          await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-          frozen = { tab: leader, cdp };
-          live.delete(leader);
+          wake = await freeze(cdp);
+          frozen.tab = leader;
         }
-        const next = await until(
-          `another tab to lead after the ${kind}`,
-          () => leaderOf(others),
-          (tab) => tab !== undefined,
-        );
-        // Failover time: from the disruption to the first event a remaining tab got through the new leader
-        // (after its 'handover' state change), the slowest of the tabs that stayed.
-        const times = await until(
+        // Failover time: from the disruption to the first event a remaining tab got through the new
+        // leader, the slowest of the tabs that stayed.
+        const handovers = (await until(
           `every remaining tab to hear the new leader after the ${kind}`,
-          () =>
-            Promise.all(
-              others.map(async (tab) => {
-                const snap = await tab.snapshot();
-                const origin = await tab.page.evaluate(() => performance.timeOrigin);
-                const handoverAt = snap.changes
-                  .filter((c) => c.reason === 'handover')
-                  .map((c) => origin + c.t)
-                  .find((at) => at >= t0);
-                if (handoverAt === undefined) return undefined;
-                const firstAfter = snap.events.find((e) => e.at >= handoverAt);
-                return firstAfter ? firstAfter.at - t0 : undefined;
-              }),
-            ),
-          (list) => list.every((ms) => ms !== undefined),
-        );
-        const ms = Math.round(Math.max(...(times as number[])));
-        failovers.push({ kind, ms });
-        console.log(`failover after the leader's ${kind}: ${ms} ms (new leader ${next?.name})`);
+          () => Promise.all(others.map((tab) => handoverOf(tab, t0))),
+          (list) => list.every((h) => h !== undefined),
+        )) as Handover[];
+        // A handover is not a failure: no attempt used, no backoff delay, in any tab.
+        for (const { changes } of handovers) {
+          for (const change of changes)
+            expect(change, `a state change in the ${kind} failover`).toMatchObject({ attempt: 0 });
+          for (const change of changes) expect(change.delay ?? 0).toBe(0);
+          expect(changes.filter((c) => c.state === 'reconnecting').map((c) => c.reason)).toEqual(['handover']);
+        }
+        const ms = Math.round(Math.max(...handovers.map((h) => h.ms)));
+        const next = await leaderOf(others);
+        failovers.push({ kind, ms, t0 });
+        console.log(`failover ${failovers.length} after the leader's ${kind}: ${ms} ms (new leader ${next?.name})`);
+
+        if (wake) {
+          // The stale-leader guard: woken up, the replaced leader closes its stream and follows.
+          const streamsWhileFrozen = server.connectionCount();
+          await wake();
+          await until(
+            'the woken tab to follow',
+            () => leader.role(),
+            (role) => role === 'follower',
+          );
+          await until(
+            'one stream again',
+            () => server.connectionCount(),
+            (n) => n === 1,
+          );
+          frozen.tab = undefined;
+          expect(await leaderOf([...live])).toBe(next);
+          console.log(`  woken after the freeze: follows; streams ${streamsWhileFrozen} while frozen, 1 now`);
+        }
+        if (refill && (kind === 'close' || kind === 'crash')) {
+          const tab = await openTab(context, String.fromCharCode(97 + names++));
+          live.add(tab);
+          late.add(tab);
+        }
       }
       await run;
     }
 
-    const last = String(first + TOTAL - 1);
-    const steady = [...live].filter((t) => !disturbed.has(t));
-    expect(steady.length).toBeGreaterThan(0);
     for (const tab of live) {
       await until(
         `${tab.name} to receive up to ${last}`,
-        () => tab.ids(),
-        (ids) => ids.at(-1) === last,
+        () => tab.ids().then((ids) => ids.at(-1)),
+        (id) => id === String(last),
         30_000,
       );
       const ids = await tab.ids();
-      if (steady.includes(tab)) {
-        // Present from the start: exactly 1..N, once each, in order.
-        expect(ids).toEqual(range(first, first + TOTAL - 1));
-      } else {
-        // Reloaded: from where it rejoined to N, with no gap or duplicate.
-        const from = Number(ids[0]);
-        expect(ids).toEqual(range(from, first + TOTAL - 1));
-      }
+      // Present from the start: exactly first..last, once each, in order (a woken leader too). Joined
+      // late: from its first event to the last, with no gap or duplicate.
+      const from = late.has(tab) ? Number(ids[0]) : first;
+      expect(ids, `${tab.name}'s events`).toEqual(range(from, last));
     }
-
-    // A frozen leader that wakes up after being replaced keeps no connection of its own.
-    if (frozen) {
-      await frozen.cdp.send('Page.setWebLifecycleState', { state: 'active' });
-      await until(
-        'the woken tab to follow',
-        () => frozen?.tab.role(),
-        (role) => role === 'follower',
-      );
-      server.publish({ data: 'after' });
-      await sleep(500);
-      expect(server.connectionCount()).toBe(1);
-    }
+    requestsAfter = server.requests.length;
   } finally {
     clearInterval(sampler);
+    await context.close();
   }
+  const times = failovers.map((f) => f.ms);
   console.log(
-    `failovers: ${failovers.map((f) => `${f.kind} ${f.ms} ms`).join(', ')}; most streams at once: ${maxStreams}`,
+    `failovers: ${failovers.map((f) => `${f.kind} ${f.ms} ms`).join(', ')}; p99 ${percentile(times, 99)} ms, ` +
+      `median ${percentile(times, 50)} ms; most streams at once: ${maxStreams}; ` +
+      `overlap samples (10 ms): ${overlapSamples} in handovers, ${frozenOverlapSamples} while a leader was frozen`,
   );
-  expect(failovers.map((f) => f.kind)).toEqual([...DISRUPTIONS]);
+  expect(failovers.map((f) => f.kind)).toEqual([...disruptions]);
   // Generous: the goal on an idle machine is 300 ms; this shared CI machine is noisy.
-  for (const { ms } of failovers) expect(ms).toBeLessThan(5000);
+  for (const ms of times) expect(ms).toBeLessThan(5000);
   expect(maxStreams).toBeLessThanOrEqual(2);
-  // 10 ms samples: an overlap, if any, lasted well under a second.
-  expect(overlapSamples).toBeLessThan(100);
-  // One stream at first, then one per failover (the reload's tab rejoins the existing one).
-  expect(server.requests.length - requestsBefore).toBe(1 + DISRUPTIONS.length);
-  for (const request of server.requests.slice(requestsBefore + 1)) expect(request.lastEventId).not.toBeNull();
-  await context.close();
+  // Outside a freeze, an overlap, if any, lasted well under a second per handover.
+  expect(overlapSamples).toBeLessThan(50 * disruptions.length);
+  // One stream at first, then one per failover (a reloaded tab rejoins the existing one).
+  const streams = server.requests.slice(requestsBefore, requestsAfter);
+  const timeline = [
+    ...streams.map((r) => ({ t: r.t, what: `stream from ${r.lastEventId}` })),
+    ...failovers.map((f) => ({ t: f.t0, what: f.kind })),
+  ].sort((a, b) => a.t - b.t);
+  const told = timeline.map((e) => `${e.t - (timeline[0]?.t ?? 0)} ms ${e.what}`).join('; ');
+  expect(streams.length, `stream requests: ${told}`).toBe(1 + disruptions.length);
+  for (const request of streams.slice(1)) expect(request.lastEventId).not.toBeNull();
+  return times;
 }
 
-it('5,000 events: no event lost or duplicated in any tab while the leader is closed, reloaded and crashed', () =>
-  failoverRun(['close', 'reload', 'crash'], 5000, ['d']));
+it('5,000 events: no event lost or duplicated in any tab while the leader is closed, reloaded, crashed and frozen', () =>
+  failoverRun({ disruptions: ['close', 'reload', 'crash', 'freeze'], total: 5000, tabs: 5, refill: false }));
+
+const FAILOVERS = Number(process.env.SHARE_FAILOVERS ?? 20);
+const KINDS: Disruption[] = ['close', 'crash', 'reload', 'freeze'];
+
+it(`${FAILOVERS} failovers of every kind in a row: each time and the p99 printed`, async () => {
+  const disruptions = Array.from({ length: FAILOVERS }, (_, i) => KINDS[i % KINDS.length] as Disruption);
+  const times = await failoverRun({ disruptions, total: 300 * (FAILOVERS + 1), tabs: 3, refill: true });
+  expect(times).toHaveLength(FAILOVERS);
+}, 240_000);
