@@ -1,6 +1,6 @@
 /**
- * `share` failover in real Chromium: numbered events while the leader tab is, in turn, closed, reloaded,
- * crashed and frozen. Every tab that stays sees every event once and in order, the server holds two streams
+ * `share` failover in a real browser of every engine: numbered events while the leader tab is, in turn,
+ * closed, reloaded, crashed and frozen. Every tab that stays sees every event once and in order, the server holds two streams
  * only during a handover or while a frozen leader keeps its own, and each failover time is printed.
  *
  * Frozen: `Page.setWebLifecycleState` frozen first, as the issue says. In Chromium 156 that call changes
@@ -11,26 +11,34 @@
  * A frozen leader is woken up after it was replaced: the stale-leader guard must close its stream (the
  * server is back to one), make it a follower, and it must still see every event once and in order.
  *
+ * Firefox and WebKit have no DevTools protocol here, so two disruptions run as equivalents there, said so
+ * in the run's table: a crashed leader is closed instead (either way its lock is released without its
+ * script running on), and so is a frozen one: their pages of one site share a content process, so no page
+ * can be frozen or hung alone (a busy loop in one hangs every tab). The woken-leader guard is Chromium's.
+ *
  * The second case runs 20 failovers in a row (SHARE_FAILOVERS=n for another count; 20 take about 12 s),
  * close, crash, reload and freeze in turn, opening a new tab after each close or crash, and prints each
  * time and the p99 (the issue's goal: 300 ms on loopback; asserted here only under a generous 5 s).
  */
-import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../playground/server/server';
 import { launchChromium } from './support/chromium';
+import { currentEngine, type EngineBrowser } from './support/engines/index';
 import { ranAsEquivalent } from './support/equivalents';
-import { startFixtureServer, until } from './support/harness';
+import { openBrowser, startFixtureServer, until } from './support/harness';
 import { leaderOf, range, Tab } from './support/share-tabs';
 
 type Disruption = 'close' | 'reload' | 'crash' | 'freeze';
+type AnyTab = Tab<unknown>;
 
 let server: RunningServer;
-let browser: Browser;
+/** Chromium: playwright's browser, for CDP. Firefox and WebKit: the engine-neutral one. */
+let browser: Browser | EngineBrowser;
 
 beforeAll(async () => {
   server = await startFixtureServer({ capacity: 50_000 });
-  browser = await launchChromium();
+  browser = currentEngine() === 'chromium' ? await launchChromium() : await openBrowser();
 });
 
 afterAll(async () => {
@@ -60,31 +68,93 @@ interface Handover {
  * after its first 'handover' state change since t0. Undefined until both happened. Read in the page, so
  * polling does not copy thousands of events to Node.
  */
-function handoverOf(tab: Tab, t0: number): Promise<Handover | undefined> {
+function handoverOf(tab: AnyTab, t0: number): Promise<Handover | undefined> {
   type Rec = { events: { t: number }[]; changes: (Handover['changes'][number] & { t: number })[] };
-  return tab.page.evaluate((since) => {
-    const record = (window as unknown as { harness: { records: Map<number, Rec> } }).harness.records.get(1);
-    const origin = performance.timeOrigin;
-    const handover = record?.changes.find((c) => c.reason === 'handover' && origin + c.t >= since);
-    const first = handover && record?.events.find((e) => e.t >= handover.t);
-    if (!record || !first) return undefined;
-    const changes = record.changes
-      .filter((c) => origin + c.t >= since && c.t <= first.t)
-      .map(({ state, reason, attempt, delay }) => ({ state, reason, attempt, delay }));
-    return { ms: origin + first.t - since, changes };
-  }, t0);
+  return tab
+    .evaluate((since: number) => {
+      const record = (window as unknown as { harness: { records: Map<number, Rec> } }).harness.records.get(1);
+      const origin = performance.timeOrigin;
+      const handover = record?.changes.find((c) => c.reason === 'handover' && origin + c.t >= since);
+      const first = handover && record?.events.find((e) => e.t >= handover.t);
+      if (!record || !first) return undefined;
+      const changes = record.changes
+        .filter((c) => origin + c.t >= since && c.t <= first.t)
+        .map(({ state, reason, attempt, delay }) => ({ state, reason, attempt, delay }));
+      return { ms: origin + first.t - since, changes };
+      // WebDriver hands an undefined result back as null.
+    }, t0)
+    .then((handover) => handover ?? undefined);
 }
 
 /** Opens a tab on the harness page with one shared source, and waits until it knows its role. */
-async function openTab(context: BrowserContext, name: string): Promise<Tab> {
-  const tab = await Tab.open(context, server, name);
+async function withSharedSource<T extends AnyTab>(tab: T): Promise<T> {
   await tab.create('/events', { share: true });
   await until(
-    `${name} to know its role`,
+    `${tab.name} to know its role`,
     () => tab.role(),
     (role) => role !== null,
   );
   return tab;
+}
+
+/** One run's tabs (one profile), and what this engine can do to a leader tab. */
+interface RunTabs {
+  open(name: string): Promise<AnyTab>;
+  /** False where one page cannot be frozen alone: a frozen leader is then closed instead (said so). */
+  canFreeze: boolean;
+  crash(tab: AnyTab): Promise<void>;
+  /** Freezes the tab; returns how to wake it. */
+  freeze(tab: AnyTab): Promise<() => Promise<unknown>>;
+  /** Closes every tab of the run. */
+  close(): Promise<void>;
+}
+
+/** Chromium: a fresh context per run; crash and freeze through CDP. */
+async function chromiumTabs(chromium: Browser): Promise<RunTabs> {
+  const context = await chromium.newContext();
+  lifecycleFreezes ??= setWebLifecycleStateFreezes(context);
+  await lifecycleFreezes;
+  const pageOf = (tab: AnyTab) => tab.page as Page;
+  return {
+    open: (name) => Tab.open(context, server, name).then(withSharedSource),
+    canFreeze: true,
+    async crash(tab) {
+      const cdp = await context.newCDPSession(pageOf(tab));
+      const crashed = new Promise((resolve) => pageOf(tab).once('crash', resolve));
+      void cdp.send('Page.crash').catch(() => {});
+      await crashed;
+    },
+    freeze: async (tab) => freeze(await context.newCDPSession(pageOf(tab))),
+    close: () => context.close(),
+  };
+}
+
+/**
+ * Firefox and WebKit: tabs of the one browser; crash and freeze as stated equivalents. Their pages of one
+ * site share a content process, so a busy loop in one (tried) hangs them all: a frozen leader is closed
+ * instead, and the woken-leader guard is proven in Chromium only.
+ */
+function engineTabs(engine: EngineBrowser): RunTabs {
+  const opened: AnyTab[] = [];
+  return {
+    async open(name) {
+      const tab = await Tab.open(engine, server, name);
+      opened.push(tab);
+      return withSharedSource(tab);
+    },
+    canFreeze: false,
+    async crash(tab) {
+      ranAsEquivalent(
+        'crashed leader: no DevTools protocol to crash a renderer in this engine; the leader tab was closed instead (its lock is released either way)',
+      );
+      await tab.close();
+    },
+    freeze: () => Promise.reject(new Error('no page can be frozen alone in this engine (canFreeze)')),
+    async close() {
+      // Closed tabs (close, crash) reject a second close; the rest close here.
+      await Promise.all(opened.map((tab) => tab.close().catch(() => {})));
+    },
+  };
 }
 
 /** Does `Page.setWebLifecycleState` frozen stop a page's timers in this Chromium? Asked once, on a spare page. */
@@ -114,6 +184,24 @@ async function freeze(cdp: CDPSession): Promise<() => Promise<unknown>> {
   return () => cdp.send('Debugger.resume');
 }
 
+/**
+ * Firefox and WebKit abort a reloading page's streams before its pagehide, so the leader's stream fails
+ * (and the followers mirror that one 'reconnecting', reason 'network', attempt 1) an instant before it
+ * steps down; the handover that follows is still attempt 0 with no delay (README, Browsers and engines).
+ * Chromium fires pagehide first, and there nothing is taken away.
+ */
+function withoutAbortedStream(kind: Disruption, changes: Handover['changes']): Handover['changes'] {
+  const [first, ...rest] = changes;
+  const aborted =
+    currentEngine() !== 'chromium' &&
+    kind === 'reload' &&
+    first?.state === 'reconnecting' &&
+    first.reason === 'network';
+  if (!aborted) return changes;
+  expect(first.attempt, "the reloading leader's aborted stream").toBe(1);
+  return rest;
+}
+
 /** p-th percentile, nearest rank. */
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -137,12 +225,10 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
   const first = published.published + 1;
   const last = first + phaseSize * (disruptions.length + 1) - 1;
   const requestsBefore = server.requests.length;
-  const context = await browser.newContext();
-  lifecycleFreezes ??= setWebLifecycleStateFreezes(context);
-  await lifecycleFreezes;
+  const run = 'newContext' in browser ? await chromiumTabs(browser) : engineTabs(browser);
   let names = 0;
-  const tabs: Tab[] = [];
-  for (let i = 0; i < tabCount; i++) tabs.push(await openTab(context, String.fromCharCode(97 + names++)));
+  const tabs: AnyTab[] = [];
+  for (let i = 0; i < tabCount; i++) tabs.push(await run.open(String.fromCharCode(97 + names++)));
   await until(
     'one stream for every tab',
     () => server.connectionCount(),
@@ -152,7 +238,7 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
 
   // The server's stream count, sampled throughout: more than one only during a handover, or while a
   // frozen leader (which cannot close anything) keeps its stream; counted apart.
-  const frozen: { tab?: Tab } = {};
+  const frozen: { tab?: AnyTab } = {};
   let maxStreams = 0;
   let overlapSamples = 0;
   let frozenOverlapSamples = 0;
@@ -165,14 +251,14 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
 
   const live = new Set(tabs);
   /** Tabs that joined late (opened, reloaded): they see every event from their first one. */
-  const late = new Set<Tab>();
+  const late = new Set<AnyTab>();
   const failovers: { kind: Disruption; ms: number; t0: number }[] = [];
   // Counted before the context closes: closing the tabs hands the stream on once more.
   let requestsAfter = Number.POSITIVE_INFINITY;
 
   try {
     for (let phase = 0; phase <= disruptions.length; phase++) {
-      const run = publishRun(phaseSize, published);
+      const publishing = publishRun(phaseSize, published);
       const kind = disruptions[phase];
       if (kind) {
         await until(
@@ -184,22 +270,25 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
         if (!leader) throw new Error('no leader');
         const others = [...live].filter((t) => t !== leader);
         let wake: (() => Promise<unknown>) | undefined;
-        const cdp = await context.newCDPSession(leader.page);
         const t0 = Date.now();
         if (kind === 'close') {
-          await leader.page.close();
+          await leader.close();
           live.delete(leader);
         } else if (kind === 'reload') {
           await leader.load(server);
           await leader.create('/events', { share: true });
           late.add(leader);
         } else if (kind === 'crash') {
-          const crashed = new Promise((resolve) => leader.page.once('crash', resolve));
-          void cdp.send('Page.crash').catch(() => {});
-          await crashed;
+          await run.crash(leader);
+          live.delete(leader);
+        } else if (!run.canFreeze) {
+          ranAsEquivalent(
+            "frozen leader: no DevTools protocol here, and this engine's pages of one site share a content process, so no page can be frozen or hung alone; the leader tab was closed instead",
+          );
+          await leader.close();
           live.delete(leader);
         } else {
-          wake = await freeze(cdp);
+          wake = await run.freeze(leader);
           frozen.tab = leader;
         }
         // Failover time: from the disruption to the first event a remaining tab got through the new
@@ -210,7 +299,8 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
           (list) => list.every((h) => h !== undefined),
         )) as Handover[];
         // A handover is not a failure: no attempt used, no backoff delay, in any tab.
-        for (const { changes } of handovers) {
+        for (const { changes: all } of handovers) {
+          const changes = withoutAbortedStream(kind, all);
           for (const change of changes)
             expect(change, `a state change in the ${kind} failover`).toMatchObject({ attempt: 0 });
           for (const change of changes) expect(change.delay ?? 0).toBe(0);
@@ -239,13 +329,13 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
           expect(await leaderOf([...live])).toBe(next);
           console.log(`  woken after the freeze: follows; streams ${streamsWhileFrozen} while frozen, 1 now`);
         }
-        if (refill && (kind === 'close' || kind === 'crash')) {
-          const tab = await openTab(context, String.fromCharCode(97 + names++));
+        if (refill && !live.has(leader)) {
+          const tab = await run.open(String.fromCharCode(97 + names++));
           live.add(tab);
           late.add(tab);
         }
       }
-      await run;
+      await publishing;
     }
 
     for (const tab of live) {
@@ -264,7 +354,7 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
     requestsAfter = server.requests.length;
   } finally {
     clearInterval(sampler);
-    await context.close();
+    await run.close();
   }
   const times = failovers.map((f) => f.ms);
   console.log(
