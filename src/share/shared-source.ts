@@ -1,6 +1,7 @@
 import { callEach, createEmitter, type ServerEvent } from '../emitter';
 import { messageOf, ResilientEventSourceError, rethrowLater, type ResilientEventSourceErrorType } from '../errors';
 import { settingsFrom } from '../options';
+import { ReceivedEvent } from '../received-event';
 import { type Connection, createConnection } from '../connection';
 import type {
   ConnectionState,
@@ -183,7 +184,8 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     } catch (cause) {
       return report('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw, eventType: type, cause });
     }
-    local.emit({ type, data, raw, lastEventId: id });
+    // The same event class as the core's, so events look alike in every tab (lastEventId a getter).
+    local.emit(new ReceivedEvent(type, data, raw, id));
   }
 
   /** The leader's listener on the connection, for every name of every tab. */
