@@ -1,6 +1,7 @@
 import { callEach, createEmitter, type ServerEvent } from '../emitter';
 import { messageOf, ResilientEventSourceError, rethrowLater, type ResilientEventSourceErrorType } from '../errors';
 import { settingsFrom } from '../options';
+import { ReceivedEvent } from '../received-event';
 import { type Connection, createConnection } from '../connection';
 import type {
   ConnectionState,
@@ -15,13 +16,13 @@ import type {
 import { resolveUrl } from '../url';
 import { type Election, elect, locksOf } from './election';
 import { shareKey } from './key';
+import { watchPage } from './page-lifecycle';
 import { persistence } from './persist';
 import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
+import { deliveredAfter, remember } from './replayed-ids';
 import { holderOf, takeOver } from './takeover';
 import { watchLeader } from './watchdog';
 
-/** How many of its own last ids a leader keeps, to skip them if it was replaced while it froze. */
-const OWN_IDS = 500;
 /** A tab that never heard a leader (it may just be starting) waits this long before it steals the lock (ms). */
 const UNKNOWN_LEADER_MS = 3000;
 
@@ -80,6 +81,8 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   let leaderClient: string | undefined;
   let syncToken: string | undefined;
   let joinedAt = 0;
+  /** Removes the page lifecycle listeners (only a sharing tab has them). */
+  let unwatchPage: (() => void) | undefined;
   const lockName = `resilient-eventsource:${key}`;
   const channel = sharing ? new BroadcastChannel(lockName) : undefined;
   const post = (message: Message): void => channel?.postMessage(message);
@@ -133,7 +136,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       watch.stop();
       syncToken = undefined;
       channel?.close();
-      removePageListeners();
+      unwatchPage?.();
       role = null;
       setState({ state: 'closed', reason: 'close', attempt: 0, delay: null, transport: null });
       disposed = true;
@@ -183,7 +186,8 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     } catch (cause) {
       return report('parse', `cannot parse a "${type}" event: ${messageOf(cause)}`, { raw, eventType: type, cause });
     }
-    local.emit({ type, data, raw, lastEventId: id });
+    // The same event class as the core's, so events look alike in every tab (lastEventId a getter).
+    local.emit(new ReceivedEvent(type, data, raw, id));
   }
 
   /** The leader's listener on the connection, for every name of every tab. */
@@ -191,7 +195,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (inner === undefined) return;
     const { type, raw, lastEventId } = event;
     post({ t: 'event', epoch, type, raw, id: lastEventId });
-    if (ownIds.push(lastEventId) > 2 * OWN_IDS) ownIds = ownIds.slice(-OWN_IDS);
+    ownIds = remember(ownIds, lastEventId);
     deliver(type, raw, lastEventId);
   }
 
@@ -356,8 +360,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (opens && (verdict === 'newer' || !joined)) {
       const handover = joined && message.t === 'lead' && message.handover;
       // If this tab led and ran ahead of the new leader's resume point, it has those events already.
-      const ahead = ownIds.lastIndexOf(message.lastEventId);
-      followEpoch(message.epoch, message.client, ahead < 0 ? [] : ownIds.slice(ahead + 1));
+      followEpoch(message.epoch, message.client, deliveredAfter(ownIds, message.lastEventId));
       adopt(message);
       if (handover) handedOver();
       if (message.state !== state) {
@@ -400,20 +403,9 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (event.type === 'pageshow' && !(event as PageTransitionEvent).persisted) return;
     if (!disposed && !election) join();
   };
-  const page = globalThis as unknown as Partial<Window>;
-  const pageEvents: [EventTarget | undefined, string, (event: Event) => void][] = [
-    [page.document, 'freeze', onHidden],
-    [page.document, 'resume', onBack],
-    [page as EventTarget, 'pagehide', onHidden],
-    [page as EventTarget, 'pageshow', onBack],
-  ];
-  function removePageListeners(): void {
-    for (const [target, name, listener] of pageEvents) target?.removeEventListener?.(name, listener);
-  }
-
   if (channel) {
     channel.onmessage = onMessage;
-    for (const [target, name, listener] of pageEvents) target?.addEventListener?.(name, listener);
+    unwatchPage = watchPage(onHidden, onBack);
     join();
   } else {
     lead();
