@@ -3,7 +3,7 @@
  * resumes or is shown again (with the event, so a fresh `pageshow` can be told from a restored one).
  * Returns the function that removes these listeners.
  */
-export function watchPage(gone: () => void, back: (event: Event) => void): () => void {
+export function watchLifecycle(gone: () => void, back: (event: Event) => void): () => void {
   const page = globalThis as unknown as Partial<Window>;
   const pageEvents: [EventTarget | undefined, string, (event: Event) => void][] = [
     [page.document, 'freeze', gone],

@@ -16,7 +16,7 @@ import type {
 import { resolveUrl } from '../url';
 import { type Election, elect, locksOf } from './election';
 import { shareKey } from './key';
-import { watchPage } from './page-lifecycle';
+import { watchLifecycle } from './page-lifecycle';
 import { persistence } from './persist';
 import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
 import { deliveredAfter, remember } from './replayed-ids';
@@ -82,7 +82,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   let syncToken: string | undefined;
   let joinedAt = 0;
   /** Removes the page lifecycle listeners (only a sharing tab has them). */
-  let unwatchPage: (() => void) | undefined;
+  let unwatchLifecycle: (() => void) | undefined;
   const lockName = `resilient-eventsource:${key}`;
   const channel = sharing ? new BroadcastChannel(lockName) : undefined;
   const post = (message: Message): void => channel?.postMessage(message);
@@ -136,7 +136,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
       watch.stop();
       syncToken = undefined;
       channel?.close();
-      unwatchPage?.();
+      unwatchLifecycle?.();
       role = null;
       setState({ state: 'closed', reason: 'close', attempt: 0, delay: null, transport: null });
       disposed = true;
@@ -405,7 +405,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   };
   if (channel) {
     channel.onmessage = onMessage;
-    unwatchPage = watchPage(onHidden, onBack);
+    unwatchLifecycle = watchLifecycle(onHidden, onBack);
     join();
   } else {
     lead();
