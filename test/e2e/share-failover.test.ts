@@ -100,11 +100,9 @@ async function withSharedSource<T extends AnyTab>(tab: T): Promise<T> {
 /** One run's tabs (one profile), and what this engine can do to a leader tab. */
 interface RunTabs {
   open(name: string): Promise<AnyTab>;
-  /** False where one page cannot be frozen alone: a frozen leader is then closed instead (said so). */
-  canFreeze: boolean;
   crash(tab: AnyTab): Promise<void>;
-  /** Freezes the tab; returns how to wake it. */
-  freeze(tab: AnyTab): Promise<() => Promise<unknown>>;
+  /** Freezes the tab; returns how to wake it. Absent where no page can be frozen alone: closed instead (said so). */
+  freeze?(tab: AnyTab): Promise<() => Promise<unknown>>;
   /** Closes every tab of the run. */
   close(): Promise<void>;
 }
@@ -117,7 +115,6 @@ async function chromiumTabs(chromium: Browser): Promise<RunTabs> {
   const pageOf = (tab: AnyTab) => tab.page as Page;
   return {
     open: (name) => Tab.open(context, server, name).then(withSharedSource),
-    canFreeze: true,
     async crash(tab) {
       const cdp = await context.newCDPSession(pageOf(tab));
       const crashed = new Promise((resolve) => pageOf(tab).once('crash', resolve));
@@ -142,14 +139,12 @@ function engineTabs(engine: EngineBrowser): RunTabs {
       opened.push(tab);
       return withSharedSource(tab);
     },
-    canFreeze: false,
     async crash(tab) {
       ranAsEquivalent(
         'crashed leader: no DevTools protocol to crash a renderer in this engine; the leader tab was closed instead (its lock is released either way)',
       );
       await tab.close();
     },
-    freeze: () => Promise.reject(new Error('no page can be frozen alone in this engine (canFreeze)')),
     async close() {
       // Closed tabs (close, crash) reject a second close; the rest close here.
       await Promise.all(opened.map((tab) => tab.close().catch(() => {})));
@@ -281,7 +276,7 @@ async function failoverRun({ disruptions, total, tabs: tabCount, refill }: Run):
         } else if (kind === 'crash') {
           await run.crash(leader);
           live.delete(leader);
-        } else if (!run.canFreeze) {
+        } else if (!run.freeze) {
           ranAsEquivalent(
             "frozen leader: no DevTools protocol here, and this engine's pages of one site share a content process, so no page can be frozen or hung alone; the leader tab was closed instead",
           );

@@ -141,9 +141,8 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
   // E2E_STATIC_ROOT serves /dist and /fixtures from another checkout (e.g. a build of a given commit).
   const staticRoot = process.env.E2E_STATIC_ROOT || undefined;
   const server = await startFixtureServer({ staticRoot, ...serverOptions });
-  const engine = currentEngine();
-  const browser = await launchEngine(engine);
-  noteEngineVersion(engine, browser.version);
+  const browser = await openBrowser();
+  const engine = browser.name;
   const chromium = engine === 'chromium' ? (browser as ChromiumBrowser) : null;
   const pages = new Set<EnginePage>();
   const pageRequests: PageRequest[] = [];
