@@ -53,7 +53,8 @@ export default defineConfig({
         test: {
           name: `e2e-${engine}`,
           include: engine === 'chromium' ? ['test/e2e/**/*.test.ts'] : E2E_SUBSET,
-          env: { E2E_ENGINE: engine },
+          // WDIO_LOG_LEVEL: the WebDriver client (WebKit) logs at info unless told otherwise.
+          env: { E2E_ENGINE: engine, WDIO_LOG_LEVEL: 'error' },
           testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,

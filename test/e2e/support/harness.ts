@@ -167,16 +167,15 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     if (chromium) return;
     pageRequests.push(...(await page.evaluate(() => (window as unknown as ProbeWindow).pageProbe.takeRequests())));
   };
-  let syncing = false;
+  let syncing: Promise<void> | null = null;
   const poller = chromium
     ? undefined
     : setInterval(() => {
         if (syncing) return;
-        syncing = true;
-        syncRequests()
+        syncing = syncRequests()
           .catch(() => undefined)
           .finally(() => {
-            syncing = false;
+            syncing = null;
           });
       }, 100);
 
@@ -229,6 +228,8 @@ export async function openHarness(serverOptions: ServerOptions = {}): Promise<Br
     },
     async close() {
       clearInterval(poller);
+      // A read still in flight would reach a browser already gone.
+      await syncing;
       await browser.close();
       await server.close();
     },

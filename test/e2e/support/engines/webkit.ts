@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { remote } from 'webdriverio';
+import WebDriver from 'webdriver';
 import { startXvfb, stopChild } from '../xvfb';
 import { type EngineBrowser, type EnginePage, pollUntil } from './types';
 
@@ -55,7 +55,7 @@ async function startDriver(display: string): Promise<{ port: number; child: Chil
   return { port, child };
 }
 
-type Session = Awaited<ReturnType<typeof remote>>;
+type Session = Awaited<ReturnType<typeof WebDriver.newSession>>;
 
 /**
  * WebDriver classic is one window at a time: every call switches to its page's window first, so
@@ -74,7 +74,10 @@ function queue(): <T>(job: () => Promise<T>) => Promise<T> {
 export async function launchWebkitEngine(): Promise<EngineBrowser> {
   const x = await startXvfb();
   const driver = await startDriver(x.display);
-  const session: Session = await remote({
+  // The plain protocol client, not webdriverio: webdriverio tracks the current window itself and, after
+  // every Close Window, fires a Switch To Window of its own that nothing awaits; when the session ends
+  // right after a page closes, that switch rejects unhandled ("invalid session id").
+  const session: Session = await WebDriver.newSession({
     hostname: '127.0.0.1',
     port: driver.port,
     logLevel: 'error',
@@ -86,6 +89,7 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
     } as WebdriverIO.Capabilities,
   });
   const serial = queue();
+  let ended = false;
   const parked = await session.getWindowHandle();
   let parkedInUse = false;
 
@@ -94,6 +98,7 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
     const on = <T>(job: () => Promise<T>): Promise<T> =>
       serial(async () => {
         if (closed) throw new Error('page is closed');
+        if (ended) throw new Error('browser is closed');
         await session.switchToWindow(handle);
         return job();
       });
@@ -102,15 +107,15 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
         // Execute Script awaits a returned promise (WebDriver spec). The result travels as JSON text,
         // so properties that are undefined stay absent (as over CDP or BiDi) instead of becoming null.
         session
-          .execute(
+          .executeScript(
             `return Promise.resolve((${fn.toString()})(arguments[0])).then((v) => JSON.stringify({ v }))`,
-            arg ?? null,
+            [arg ?? null],
           )
           .then((text) => (JSON.parse(String(text)) as { v?: R }).v as R),
       );
     return {
       driverErrors: [],
-      goto: (url) => on(() => session.url(url)).then(() => undefined),
+      goto: (url) => on(() => session.navigateTo(url)).then(() => undefined),
       reload: () => on(() => session.refresh()).then(() => undefined),
       evaluate,
       waitForFunction: (fn, arg, timeoutMs = 30_000) =>
@@ -120,10 +125,12 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
           closed = true;
           // Closing the last window ends the session: the first one is parked on about:blank instead.
           if (handle === parked) {
-            await session.url('about:blank');
+            await session.navigateTo('about:blank');
             parkedInUse = false;
           } else {
             await session.closeWindow();
+            // Commands such as New Window need a current window that still exists.
+            await session.switchToWindow(parked);
           }
         }),
     };
@@ -135,6 +142,7 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
     version: `webkitgtk ${version}`,
     newPage: () =>
       serial(async () => {
+        if (ended) throw new Error('browser is closed');
         if (!parkedInUse) {
           parkedInUse = true;
           return wrap(parked);
@@ -147,6 +155,10 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
       }),
     setOffline: null,
     async close() {
+      // Calls queued behind this one fail as closed instead of reaching a deleted session.
+      await serial(async () => {
+        ended = true;
+      });
       await session.deleteSession().catch(() => undefined);
       await stopChild(driver.child);
       await x.stop();
