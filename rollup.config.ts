@@ -87,17 +87,19 @@ const adapter = (name: 'react' | 'vue'): RollupOptions[] => [
 
 export default defineConfig([
   {
-    input: 'src/index.ts',
+    // resilient-eventsource/share is a second entry of the same build, so that both import one copy of
+    // the core (a chunk of its own; each entry re-exports from it).
+    input: { index: 'src/index.ts', share: 'src/share/index.ts' },
     external,
     plugins: [compile()],
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name].mjs' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name].mjs' },
       {
         dir: 'dist',
         format: 'cjs',
         sourcemap: true,
         exports: 'named',
-        entryFileNames: 'index.cjs',
+        entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name].cjs',
       },
     ],
@@ -119,6 +121,16 @@ export default defineConfig([
     external,
     plugins: [dts()],
     output: [{ file: 'dist/index.d.ts' }, { file: 'dist/index.d.cts' }],
+  },
+  {
+    // Its declarations import the core's (one class, whichever path it is imported from).
+    input: 'src/share/index.ts',
+    external: (id: string) => id === core,
+    plugins: [dts()],
+    output: [
+      { file: 'dist/share.d.ts', paths: coreAs('./index.js') },
+      { file: 'dist/share.d.cts', paths: coreAs('./index.cjs') },
+    ],
   },
   {
     input: 'src/server/index.ts',

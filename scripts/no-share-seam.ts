@@ -1,7 +1,5 @@
 /**
- * What the size check (scripts/size.ts) builds in place of src/share/deferred.ts to measure the core
- * alone: no source is ever shared, so tab sharing's seam, its option check and its lazy chunk are gone.
+ * What the size check (scripts/size.ts) builds in place of src/connect.ts to measure the core alone:
+ * every source gets its own connection, with no word of sharing.
  */
-import type { ResilientEventSourceOptions, UrlInput } from '../src/types';
-
-export const deferShare = (_url: UrlInput, _options: ResilientEventSourceOptions): undefined => undefined;
+export { createConnection as connect } from '../src/connection';

@@ -1,6 +1,5 @@
-import { type Connection, createConnection } from './connection';
+import { connect, type Source } from './connect';
 import type { ServerEvent } from './emitter';
-import { deferShare } from './share/deferred';
 import type { TransportName } from './transports/transport';
 import type {
   ConnectionState,
@@ -23,12 +22,12 @@ export class ResilientEventSource<Events extends object = Record<string, unknown
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
 
-  /** The state machine (connection.ts), or in a shared tab its stand-in (src/share/); this class adds the types. */
-  readonly #source: Connection & { role?: ShareRole };
+  /** The state machine (connection.ts), or this tab's part in a shared one (src/share/); this class adds the types. */
+  readonly #source: Source;
 
   constructor(url: UrlInput, options: ResilientEventSourceOptions = {}) {
-    // Sharing and persisting live in a lazy chunk (src/share/), loaded only by sources that use them.
-    this.#source = deferShare(url, options) ?? createConnection(url, options);
+    // Sharing and persisting live in resilient-eventsource/share (src/share/), loaded only by apps that import it.
+    this.#source = connect(url, options);
   }
 
   /** This tab's part in a shared connection: 'leader', 'follower', or null (not shared, unavailable, closed). */

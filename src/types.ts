@@ -227,12 +227,13 @@ export interface ResilientEventSourceOptions {
   /**
    * One connection for all tabs of this origin with the same key: a leader tab (Web Locks) holds it
    * and fans events out (BroadcastChannel). Where either API is missing each tab connects on its own.
+   * Needs `resilient-eventsource/share` imported once in the app; without it, construction throws.
    * @defaultValue false
    */
   share?: boolean | ShareOptions;
   /**
    * Keep the last event id in sessionStorage or localStorage under the share key, so a reload resumes
-   * from it. An explicit `lastEventId` wins.
+   * from it. An explicit `lastEventId` wins. Needs `resilient-eventsource/share`, as `share` does.
    * @defaultValue false
    */
   persist?: PersistOption;

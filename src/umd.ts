@@ -1,5 +1,5 @@
-import { ResilientEventSource } from './ResilientEventSource';
-import { ResilientEventSourceError } from './errors';
+// The <script> build carries tab sharing: resilient-eventsource/share's entry, which enables it.
+import { ResilientEventSource, ResilientEventSourceError } from './share/index';
 
 /**
  * The <script> build's global: the class itself, so `new ResilientEventSource(url)` works, with

@@ -54,7 +54,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   const local = createEmitter((cause, eventType) =>
     report('listener', `"${eventType}" listener threw`, { eventType, cause }),
   );
-  // On a fresh task: the first read happens now, before calls made while the chunk loaded were replayed.
+  // On a fresh task: the first read happens now, before the listeners added after construction exist.
   const store = persistence(options.persist, key, (cause) =>
     setTimeout(() => report('storage', `persist: storage failed, going on without it: ${messageOf(cause)}`, { cause })),
   );
@@ -119,7 +119,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     off: local.off,
     onStateChange: (listener: StateChangeListener) => subscribe(stateListeners, listener),
     onError: (listener: ErrorListener) => subscribe(errorListeners, listener),
-    /** For the lazy chunk's entry: an error found while setting up. */
+    /** For attach.ts: an error found while setting up. */
     reportError(error: ResilientEventSourceError): void {
       callEach([...errorListeners], error, rethrowLater, () => !disposed);
     },

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { rollup } from 'rollup';
 import { describe, expect, it } from 'vitest';
 
 // The built files, as users load them: run after `npm run build` (the test command builds first).
@@ -29,9 +35,10 @@ class OneShotEventSource {
 
 type Module = typeof import('../../src/index');
 
-async function receivesOneEvent(module: Pick<Module, 'ResilientEventSource'>) {
+async function receivesOneEvent(module: Pick<Module, 'ResilientEventSource'>, shared = false) {
   const source = new module.ResilientEventSource<{ price: { px: number } }>('https://api.example/events', {
     EventSource: OneShotEventSource as unknown as typeof EventSource,
+    ...(shared ? { share: true, persist: 'session' as const } : {}),
   });
   const event = await new Promise<{ data: { px: number }; lastEventId: string }>((resolve) =>
     source.on('price', resolve),
@@ -73,6 +80,8 @@ describe('built package', () => {
     expect(global.ResilientEventSource).toBe(global);
     expect(typeof global.ResilientEventSourceError).toBe('function');
     expect(await receivesOneEvent({ ResilientEventSource: global })).toMatchObject({ data: { px: 1 } });
+    // The <script> build carries tab sharing.
+    expect(await receivesOneEvent({ ResilientEventSource: global }, true)).toMatchObject({ data: { px: 1 } });
   });
 
   it.each(UMD)('UMD %s: CommonJS shape (module.exports)', (file) => {
@@ -82,4 +91,69 @@ describe('built package', () => {
     expect(typeof exported).toBe('function');
     expect(exported.ResilientEventSource).toBe(exported);
   });
+});
+
+/**
+ * An app bundled by rollup with node-resolve, as a user's bundler would (package.json's sideEffects
+ * honoured: marked free of them, the entry that enables sharing would be dropped), and run: it
+ * constructs a source with `share: true` and returns 'shared' or the error it got.
+ */
+async function runBundledApp(specifier: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'share-app-'));
+  try {
+    // The package installed in the app's node_modules, as an app has it.
+    await mkdir(join(dir, 'node_modules'));
+    await symlink(process.cwd(), join(dir, 'node_modules/resilient-eventsource'), 'dir');
+    const entry = join(dir, 'app.mjs');
+    await writeFile(
+      entry,
+      `import { ResilientEventSource } from '${specifier}';
+       class Quiet { addEventListener() {} removeEventListener() {} close() {} }
+       let result = 'shared';
+       try { new ResilientEventSource('https://api.example/events', { share: true, EventSource: Quiet }).close(); }
+       catch (error) { result = error.message; }
+       export default result;`,
+    );
+    const bundle = await rollup({ input: entry, plugins: [nodeResolve()], external: ['mitt', 'eventsource-parser'] });
+    const out = join(dir, 'out.mjs');
+    await bundle.write({ file: out, format: 'es', inlineDynamicImports: true });
+    await bundle.close();
+    return ((await import(pathToFileURL(out).href)) as { default: string }).default;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('resilient-eventsource/share', () => {
+  it('ESM: the same class as the core entry, and with it sources share and persist', async () => {
+    const specifier = 'resilient-eventsource/share';
+    const shared = (await import(specifier)) as Module;
+    const core = (await import('resilient-eventsource' as string)) as Module;
+    expect(shared.ResilientEventSource).toBe(core.ResilientEventSource);
+    expect(shared.ResilientEventSourceError).toBe(core.ResilientEventSourceError);
+    expect(await receivesOneEvent(shared, true)).toMatchObject({ data: { px: 1 }, lastEventId: '3' });
+  });
+
+  it('CJS: require resolves dist/share.cjs, the same class as the core entry', async () => {
+    expect(require.resolve('resilient-eventsource/share')).toMatch(/dist[\\/]share\.cjs$/);
+    const shared = require('resilient-eventsource/share') as Module;
+    expect(shared.ResilientEventSource).toBe((require('resilient-eventsource') as Module).ResilientEventSource);
+    expect(await receivesOneEvent(shared, true)).toMatchObject({ data: { px: 1 } });
+  });
+
+  it("types: declarations that import the core's (one class)", () => {
+    for (const [file, core] of [
+      ['dist/share.d.ts', './index.js'],
+      ['dist/share.d.cts', './index.cjs'],
+    ]) {
+      const types = readFileSync(file!, 'utf8');
+      expect(types).toContain(`from '${core}'`);
+      expect(types).not.toContain('declare class');
+    }
+  });
+
+  it('a bundled app keeps the import that enables sharing; one without it is told what to import', async () => {
+    expect(await runBundledApp('resilient-eventsource/share')).toBe('shared');
+    expect(await runBundledApp('resilient-eventsource')).toMatch(/from 'resilient-eventsource\/share'/);
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ResilientEventSource } from '../../../src';
+// The subpath's entry: importing it lets sources share and persist.
+import { ResilientEventSource } from '../../../src/share/index';
 import type { ResilientEventSourceError, ResilientEventSourceOptions } from '../../../src';
 import { persistence } from '../../../src/share/persist';
 import { FakeEventSource } from '../support/fake-event-source';
@@ -27,7 +28,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-/** The lazy chunk loaded and the source connected: a new FakeEventSource exists. */
+/** The source connected: a new FakeEventSource exists. */
 const connected = (count: number) => vi.waitUntil(() => FakeEventSource.instances.length >= count);
 const options = (extra: ResilientEventSourceOptions = {}): ResilientEventSourceOptions => ({
   EventSource: FakeEventSource as unknown as ResilientEventSourceOptions['EventSource'],
@@ -62,7 +63,7 @@ describe("persist: 'session' on a source", () => {
     const first = new ResilientEventSource('https://api.example/events', options());
     const ids: string[] = [];
     first.on('message', (e) => ids.push(e.lastEventId));
-    expect(first.state).toBe('connecting'); // before the chunk loaded
+    expect(first.state).toBe('connecting');
     await connected(1);
     FakeEventSource.last.accept();
     FakeEventSource.last.send('message', '1', '41');
@@ -95,11 +96,12 @@ describe("persist: 'session' on a source", () => {
     FakeEventSource.last.accept();
     for (let i = 1; i <= 3; i++) FakeEventSource.last.send('message', String(i), String(i));
     expect(data).toEqual([1, 2, 3]);
-    expect(errors.map((e) => e.type)).toEqual(['storage']);
+    // Reported on a fresh task, so that listeners added right after construction hear it.
+    await expect.poll(() => errors.map((e) => e.type)).toEqual(['storage']);
     source.close();
   });
 
-  it('a removal called before the chunk loaded cancels the listener', async () => {
+  it('a removal called at once cancels the listener', async () => {
     const source = new ResilientEventSource('https://api.example/events', options());
     const heard: unknown[] = [];
     const off = source.on('message', (e) => heard.push(e.data));
