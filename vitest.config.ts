@@ -21,6 +21,7 @@ const E2E_SUBSET = [
   'test/e2e/share.test.ts',
   'test/e2e/share-playground.test.ts',
   'test/e2e/share-failover.test.ts',
+  'test/e2e/share-bfcache.test.ts',
 ];
 
 export default defineConfig({

@@ -94,7 +94,7 @@ export async function ourSizes(): Promise<SizeRow[]> {
       bytes: file('dist/resilient-eventsource.umd.min.js'),
       // 9.0 KB before tab sharing: the <script> bundle carries src/share/ inline (~2.2 KB, then ~2.7 KB once
       // followers replace a silent leader: src/share/watchdog.ts and takeover.ts).
-      budget: 10.5 * KB,
+      budget: 10.75 * KB,
     },
     {
       what: '  + dist/event-source-polyfill.min.js, loaded only if the polyfill is used',

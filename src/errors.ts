@@ -17,7 +17,12 @@ export type ResilientEventSourceErrorType =
   /** The `url` or `headers` function failed, or returned something unusable. */
   | 'config'
   /** `persist`: the storage threw (private mode, quota); the source goes on without it. */
-  | 'storage';
+  | 'storage'
+  /**
+   * `share`: this tab came back (from the back/forward cache, or reloaded with `persist`) after events
+   * the other tabs no longer keep; it goes on from the leader's next event, without those.
+   */
+  | 'gap';
 
 export interface ResilientEventSourceErrorDetails {
   status?: number;

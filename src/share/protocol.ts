@@ -1,5 +1,6 @@
 import type { ResilientEventSourceErrorType } from '../errors';
 import type { ConnectionState, StateChange, TransportName } from '../types';
+import type { SharedEvent } from './recent-events';
 
 /** What a leader tells every tab about the connection. */
 export interface Status {
@@ -27,16 +28,19 @@ export interface ErrorReport {
  * older epoch than the newest they saw, and a leader that sees a newer one steps down (stale-leader guard).
  */
 export type Message =
-  /** A tab joined: its id (for the welcome) and the event names it listens to. */
-  | { t: 'hello'; from: string; names: string[] }
+  /** A tab joined: its id (for the welcome), the event names it listens to, and the last id it has ('' if none). */
+  | { t: 'hello'; from: string; names: string[]; after: string }
   /** A tab listens to a new name: the leader must listen to it on the connection. */
   | { t: 'listen'; name: string }
-  /** The leader's answer to one hello: events after this one are the new tab's. */
-  | ({ t: 'welcome'; epoch: number; to: string } & Leader)
+  /**
+   * The leader's answer to one hello: events after this one are the new tab's. `missed`: the events after
+   * the hello's `after` (null if the leader no longer has them, or the tab had none).
+   */
+  | ({ t: 'welcome'; epoch: number; to: string; missed: SharedEvent[] | null } & Leader)
   /** A tab took the lead; `handover` when it replaced another. */
   | ({ t: 'lead'; epoch: number; handover: boolean } & Leader)
   /** A server event, as received (every tab parses it itself). */
-  | { t: 'event'; epoch: number; type: string; raw: string; id: string }
+  | ({ t: 'event'; epoch: number } & SharedEvent)
   | { t: 'state'; epoch: number; change: Omit<StateChange, 'role' | 'previous'> }
   | { t: 'error'; epoch: number; error: ErrorReport }
   /** A follower that has not heard from the leader for a while: is it still there? */

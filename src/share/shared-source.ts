@@ -19,6 +19,7 @@ import { shareKey } from './key';
 import { watchLifecycle } from './page-lifecycle';
 import { persistence } from './persist';
 import { epochVerdict, type Message, nextEpoch, type Status } from './protocol';
+import { type SharedEvent, recentEvents } from './recent-events';
 import { deliveredAfter, remember } from './replayed-ids';
 import { holderOf, takeOver } from './takeover';
 import { watchLeader } from './watchdog';
@@ -84,7 +85,10 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   /** Removes the page lifecycle listeners (only a sharing tab has them). */
   let unwatchLifecycle: (() => void) | undefined;
   const lockName = `resilient-eventsource:${key}`;
-  const channel = sharing ? new BroadcastChannel(lockName) : undefined;
+  /** The latest events, for a tab that comes back and asks what it missed (whichever tab leads then). */
+  const recent = sharing ? recentEvents() : undefined;
+  /** Closed while the page is in the back/forward cache: an open channel keeps a page out of it. */
+  let channel = sharing ? openChannel() : undefined;
   const post = (message: Message): void => channel?.postMessage(message);
   const watch = watchLeader(
     () => post({ t: 'ping' }),
@@ -178,6 +182,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   /** Parses and dispatches one event in this tab; the parse option is this tab's own. */
   function deliver(type: string, raw: string, id: string): void {
     lastId = id;
+    recent?.add({ type, raw, id });
     store.save(id);
     if (!local.has(type)) return;
     let data: unknown;
@@ -223,6 +228,25 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     leaderClient = client;
     skip = had;
     ownIds = [];
+  }
+
+  /** For a hello: the events after the tab's last one (none if it is up to date), or null if they are gone. */
+  function missedAfter(after: string): SharedEvent[] | null {
+    if (!after) return null;
+    return after === source.lastEventId ? [] : (recent?.after(after) ?? null);
+  }
+
+  /**
+   * A welcome's missed events: those after this tab's last one (it may have heard some between its hello
+   * and the welcome), or one 'gap' error if the other tabs no longer keep them.
+   */
+  function catchUp(missed: SharedEvent[] | null, leaderId: string, ranAhead: boolean): void {
+    if (missed) {
+      const heard = missed.map((event) => event.id).lastIndexOf(lastId);
+      for (const { type, raw, id } of missed.slice(heard + 1)) follow(type, raw, id);
+    } else if (lastId && lastId !== leaderId && !ranAhead) {
+      report('gap', `share: the events after id "${lastId}" are gone from every tab; going on from "${leaderId}"`);
+    }
   }
 
   function status(): Status {
@@ -304,7 +328,7 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     election?.resign();
     election = elect(locks, lockName, won, lost);
     joinedAt = Date.now();
-    post({ t: 'hello', from: me, names: [...names] });
+    post({ t: 'hello', from: me, names: [...names], after: lastId });
     watch.start();
   }
 
@@ -333,7 +357,10 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     switch (message.t) {
       case 'hello':
         for (const name of message.names) addName(name);
-        if (inner) post({ t: 'welcome', epoch, to: message.from, client: leaderClient, ...status() });
+        if (inner) {
+          const missed = missedAfter(message.after);
+          post({ t: 'welcome', epoch, to: message.from, client: leaderClient, missed, ...status() });
+        }
         return;
       case 'listen':
         addName(message.name);
@@ -355,12 +382,15 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     if (verdict === 'stale') return;
     watch.heard();
     if (message.t === 'pong') return;
-    // Only a leader's first words (to all, or a welcome to this tab) open an epoch.
+    // Only a leader's first words (to all, or a welcome to this tab) open an epoch. A tab that comes back
+    // is not joined until its welcome, even in the same epoch (see onBack).
     const opens = message.t === 'lead' || (message.t === 'welcome' && message.to === me);
     if (opens && (verdict === 'newer' || !joined)) {
       const handover = joined && message.t === 'lead' && message.handover;
       // If this tab led and ran ahead of the new leader's resume point, it has those events already.
-      followEpoch(message.epoch, message.client, deliveredAfter(ownIds, message.lastEventId));
+      const had = deliveredAfter(ownIds, message.lastEventId);
+      followEpoch(message.epoch, message.client, had);
+      if (message.t === 'welcome') catchUp(message.missed, message.lastEventId, had.length > 0);
       adopt(message);
       if (handover) handedOver();
       if (message.state !== state) {
@@ -387,24 +417,39 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
     }
   }
 
+  function openChannel(): BroadcastChannel {
+    const opened = new BroadcastChannel(lockName);
+    opened.onmessage = onMessage;
+    return opened;
+  }
+
   /**
    * Frozen, in the back/forward cache, or unloading (closed, reloaded, navigated away): give the lead (and
    * the queue) up at once, before the dying connection reports a failure to the others; come back as a
-   * follower, if the page comes back.
+   * follower, if the page comes back, and get what it missed from the leader (see catchUp).
    */
-  const onHidden = (): void => {
+  const onHidden = (event: Event): void => {
     // A frozen tab may keep its lock all the same: then the others find it silent and steal it.
     stepDown();
     watch.stop();
     election?.resign();
     election = undefined;
+    // Into the back/forward cache: a channel left open would keep the page out (Chromium evicts it as soon
+    // as a message arrives), and messages sent meanwhile would be lost anyway.
+    if (event.type === 'pagehide' && (event as PageTransitionEvent).persisted) {
+      channel?.close();
+      channel = undefined;
+    }
   };
   const onBack = (event: Event): void => {
-    if (event.type === 'pageshow' && !(event as PageTransitionEvent).persisted) return;
-    if (!disposed && !election) join();
+    if (disposed || (event.type === 'pageshow' && !(event as PageTransitionEvent).persisted)) return;
+    channel ??= openChannel();
+    if (election) return;
+    // Events may have passed this tab meanwhile: follow none until the welcome, which brings them.
+    joined = false;
+    join();
   };
   if (channel) {
-    channel.onmessage = onMessage;
     unwatchLifecycle = watchLifecycle(onHidden, onBack);
     join();
   } else {

@@ -24,6 +24,14 @@ const open = async (name: string): Promise<Tab<EnginePage>> => {
   return tab;
 };
 
+/** Waits until the tab's first source holds `count` events. */
+const holding = (tab: Tab<EnginePage>, count: number, what: string) =>
+  until(
+    what,
+    () => tab.ids(),
+    (ids) => ids.length === count,
+  );
+
 /** Waits until every tab's source reports a role (leader, or a welcomed follower). */
 const roles = (list: Tab<EnginePage>[]) =>
   until(
@@ -158,11 +166,7 @@ describe('share', () => {
     );
     const from = server.log.lastId + 1;
     publish(5);
-    await until(
-      'c to see 5',
-      () => c.ids(),
-      (ids) => ids.length === 5,
-    );
+    await holding(c, 5, 'c to see 5');
 
     // A follower leaves: nothing changes for the others.
     await c.call('close');
@@ -171,11 +175,7 @@ describe('share', () => {
     expect(closed.state).toBe('closed');
     expect(closed.changes.at(-1)).toMatchObject({ state: 'closed', reason: 'close', role: null });
     publish(5);
-    await until(
-      'b to see 10',
-      () => b.ids(),
-      (ids) => ids.length === 10,
-    );
+    await holding(b, 10, 'b to see 10');
     expect(server.connectionCount()).toBe(1);
     expect(await c.ids()).toHaveLength(5);
 
@@ -232,11 +232,7 @@ describe('share', () => {
     );
     const from = server.log.lastId + 1;
     publish(3);
-    await until(
-      'b to see 3',
-      () => b.ids(),
-      (ids) => ids.length === 3,
-    );
+    await holding(b, 3, 'b to see 3');
     const requests = server.requests.length;
     await b.call('reconnect');
     await until(
@@ -253,11 +249,7 @@ describe('share', () => {
       );
     }
     publish(2);
-    await until(
-      'b to see 5',
-      () => b.ids(),
-      (ids) => ids.length === 5,
-    );
+    await holding(b, 5, 'b to see 5');
     expect(await b.ids()).toEqual(range(from, from + 4));
     expect(await a.ids()).toEqual(range(from, from + 4));
     await until(
@@ -285,11 +277,7 @@ describe('share', () => {
     const from = server.log.lastId + 1;
     publish(3);
     for (const tab of [a, b]) {
-      await until(
-        `${tab.name} to see 3`,
-        () => tab.ids(),
-        (ids) => ids.length === 3,
-      );
+      await holding(tab, 3, `${tab.name} to see 3`);
       expect(await tab.ids()).toEqual(range(from, from + 2));
       expect(await tab.role()).toBeNull();
       const snap = await tab.snapshot();
@@ -337,20 +325,12 @@ describe('persist', () => {
     expect(await a.role()).toBeNull();
     const from = server.log.lastId + 1;
     publish(3);
-    await until(
-      'a to see 3',
-      () => a.ids(),
-      (ids) => ids.length === 3,
-    );
+    await holding(a, 3, 'a to see 3');
     await a.load(server);
     publish(2); // while no tab listens
     const requests = server.requests.length;
     await a.create('/events', { persist: 'session' });
-    await until(
-      'a to resume with the 2 it missed',
-      () => a.ids(),
-      (ids) => ids.length === 2,
-    );
+    await holding(a, 2, 'a to resume with the 2 it missed');
     expect(server.requests[requests]?.lastEventId).toBe(String(from + 2));
     expect(await a.ids()).toEqual(range(from + 3, from + 4));
     await a.call('close');
@@ -374,6 +354,50 @@ describe('persist', () => {
     );
   });
 
+  it("a follower reloaded with persist gets what it missed from the leader, on the one stream; past what the tabs keep, one 'gap' error", async () => {
+    const options = { share: true, persist: 'session' } as const;
+    const a = await open('a');
+    await a.create('/events', { share: true });
+    await roles([a]);
+    const b = await open('b');
+    await b.create('/events', options);
+    await roles([a, b]);
+    expect(await b.role()).toBe('follower');
+    const from = server.log.lastId + 1;
+    publish(3);
+    await holding(b, 3, 'b to see 3');
+    const requests = server.requests.length;
+
+    // Reloaded (sessionStorage keeps b's last id): 5 events while b is gone, 2 after it is back.
+    await b.load(server);
+    publish(5);
+    await holding(a, 8, 'a to see 8');
+    await b.create('/events', options);
+    await roles([b]);
+    publish(2);
+    await holding(b, 7, 'b to see the 5 it missed and 2 more');
+    expect(await b.ids()).toEqual(range(from + 3, from + 9));
+    expect((await b.snapshot()).errors).toEqual([]);
+
+    // Gone for more events than the tabs keep (1,000): one 'gap' error, then the stream goes on.
+    await b.load(server);
+    publish(1100);
+    await until(
+      'a to see them',
+      () => a.ids().then((ids) => ids.length),
+      (n) => n === 1110,
+    );
+    await b.create('/events', options);
+    await roles([b]);
+    publish(1);
+    await holding(b, 1, "b to see the leader's next event");
+    expect(await b.ids()).toEqual([String(from + 1110)]);
+    const errors = (await b.snapshot()).errors;
+    expect(errors.map((e) => e.type)).toEqual(['gap']);
+    expect(errors[0]?.message).toContain(`"${from + 9}"`);
+    expect(server.requests.length, 'still the one stream').toBe(requests);
+  });
+
   it('storage that throws is reported once and the stream goes on', async () => {
     const a = await open('a');
     await a.evaluate(() => {
@@ -389,11 +413,7 @@ describe('persist', () => {
     );
     const from = server.log.lastId + 1;
     publish(5);
-    await until(
-      'a to see 5',
-      () => a.ids(),
-      (ids) => ids.length === 5,
-    );
+    await holding(a, 5, 'a to see 5');
     const snap = await a.snapshot();
     expect(snap.events.map((e) => e.id)).toEqual(range(from, from + 4));
     expect(snap.errors.filter((e) => e.type === 'storage')).toHaveLength(1);

@@ -76,6 +76,7 @@ describe('lifecycle and errors', () => {
         | 'max-attempts'
         | 'config'
         | 'storage'
+        | 'gap'
       >();
     });
     expectTypeOf(es.readyState).toEqualTypeOf<0 | 1 | 2>();

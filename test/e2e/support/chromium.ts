@@ -24,6 +24,12 @@ export const CHROMIUM_ARGS = [
   '--disable-extensions',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+/** `backForwardCache`: keep Chromium's back/forward cache, which playwright turns off by default. */
+export function launchChromium({ backForwardCache = false } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
+  });
 }
