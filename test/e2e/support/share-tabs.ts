@@ -86,6 +86,11 @@ export class Tab<P = Page> {
     return this.driver.evaluate(fn, arg);
   }
 
+  /** Navigates the tab elsewhere (it is no longer on the harness page until `load`). */
+  goto(url: string): Promise<void> {
+    return this.driver.goto(url);
+  }
+
   close(): Promise<void> {
     return this.driver.close();
   }

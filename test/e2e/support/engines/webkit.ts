@@ -86,6 +86,10 @@ export async function launchWebkitEngine(): Promise<EngineBrowser> {
       // WebKitWebDriver 2.50 refuses a BiDi session ("Failed to match capabilities").
       'wdio:enforceWebDriverClassic': true,
       'webkitgtk:browserOptions': { binary: miniBrowserPath(), args: ['--automation'] },
+      // A command that waits for a navigation gives up after 20 s, not the default 300 s (a page restored
+      // from the back/forward cache fires no load event); callers that poll then ask again. The other two
+      // are the WebDriver defaults.
+      timeouts: { pageLoad: 20_000, script: 30_000, implicit: 0 },
     } as WebdriverIO.Capabilities,
   });
   const serial = queue();
