@@ -237,13 +237,12 @@ export function createSharedSource(urlInput: UrlInput, options: ResilientEventSo
   }
 
   /**
-   * A welcome's missed events: those after this tab's last one (it may have heard some between its hello
-   * and the welcome), or one 'gap' error if the other tabs no longer keep them.
+   * A welcome's missed events (this tab follows none between its hello and its welcome, so they start
+   * right after its last one), or one 'gap' error if the other tabs no longer keep them.
    */
   function catchUp(missed: SharedEvent[] | null, leaderId: string, ranAhead: boolean): void {
     if (missed) {
-      const heard = missed.map((event) => event.id).lastIndexOf(lastId);
-      for (const { type, raw, id } of missed.slice(heard + 1)) follow(type, raw, id);
+      for (const { type, raw, id } of missed) follow(type, raw, id);
     } else if (lastId && lastId !== leaderId && !ranAhead) {
       report('gap', `share: the events after id "${lastId}" are gone from every tab; going on from "${leaderId}"`);
     }
