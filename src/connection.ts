@@ -195,11 +195,11 @@ export function createConnection(urlInput: UrlInput, options: ResilientEventSour
 
   /**
    * While on the WebSocket (open or not), try SSE again every `returnToSseAfter` ms; while offline,
-   * wait for the next turn instead.
+   * wait for the next turn instead. `transport: 'websocket'` asked for no SSE: no timer to wake the tab.
    */
   function armReturnToSse(): void {
     const after = settings.websocket?.returnToSseAfter;
-    if (returnTimer !== undefined || !after) return;
+    if (returnTimer !== undefined || !after || settings.transport === 'websocket') return;
     returnTimer = setTimeout(() => {
       returnTimer = undefined;
       if (transport !== 'websocket') return;

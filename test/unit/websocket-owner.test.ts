@@ -73,4 +73,21 @@ describe('websocket fallback, as the owner sees it', () => {
     expect(FakeWebSocket.instances).toHaveLength(2);
     expect(new URL(resumed.url).searchParams.get('lastEventId')).toBe('7');
   });
+
+  it("transport 'websocket' arms no return-to-SSE timer: there is no SSE to return to", async () => {
+    const source = new ResilientEventSource('https://api.example/events', {
+      transport: 'websocket',
+      WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+      websocket: { url: 'wss://api.example/ws', returnToSseAfter: 1_000 },
+    });
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    FakeWebSocket.instances[0]!.serverOpen();
+    expect(source.state).toBe('open');
+    // The heartbeat watchdog alone: the open socket holds one timer, before and after returnToSseAfter.
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(vi.getTimerCount()).toBe(1);
+    source.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
