@@ -38,7 +38,7 @@ import type {
   StateChangeReason,
   UrlInput,
 } from './types';
-import { resolveUrl, toWebSocketUrl, withLastEventId } from './url';
+import { resolveUrl, withLastEventId } from './url';
 
 /** What the public class needs from the implementation behind it (documented on the class). */
 export interface Connection {
@@ -282,11 +282,7 @@ export function createConnection(urlInput: UrlInput, options: ResilientEventSour
     const build = (value: string | URL): string => {
       const url = resolveUrl(value);
       if (!onWebSocket) connection.url = url.href;
-      return withLastEventId(
-        onWebSocket ? toWebSocketUrl(url) : url,
-        settings.lastEventIdParam,
-        connection.lastEventId,
-      );
+      return withLastEventId(url, settings.lastEventIdParam, connection.lastEventId);
     };
     const value = typeof input === 'function' ? input() : (input as string | URL);
     return isPromise(value) ? value.then(build) : build(value);

@@ -25,8 +25,5 @@ export function withLastEventId(url: URL, param: string | null, lastEventId: str
   return url.href;
 }
 
-/** Turns an http(s) URL into the matching ws(s) one (ws and wss URLs pass through); returns it. */
-export function toWebSocketUrl(url: URL): URL {
-  url.protocol = url.protocol.replace(/^http/, 'ws');
-  return url;
-}
+/** The ws(s) href for an http(s) one (a resolved href: its scheme is lower case); ws and wss pass through. */
+export const toWebSocketUrl = (href: string): string => href.replace(/^http/, 'ws');

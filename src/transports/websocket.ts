@@ -3,6 +3,7 @@
  * for networks where long-lived HTTP responses are buffered or cut.
  */
 import { messageOf } from '../errors';
+import { toWebSocketUrl } from '../url';
 import { createSseFeeder, utf8Decoder } from './sse-stream';
 import type { Transport, TransportFactory } from './transport';
 
@@ -35,7 +36,8 @@ export const websocketTransport =
       // Looked up per connection, so a WebSocket installed after import (polyfill, test stub) is used.
       const Ctor = WebSocketCtor ?? (globalThis.WebSocket as typeof WebSocket | undefined);
       if (!Ctor) throw new TypeError('WebSocket is not available');
-      socket = new Ctor(request.url, request.protocols);
+      // The owner resolves the URL as for SSE (http or https, say); the socket needs ws or wss.
+      socket = new Ctor(toWebSocketUrl(request.url), request.protocols);
     } catch (cause) {
       // Reported after the owner holds this transport; a bad URL or missing WebSocket never heals.
       queueMicrotask(() => stream.fail({ fatal: true, cause, message: messageOf(cause) }));

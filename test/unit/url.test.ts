@@ -28,8 +28,8 @@ describe('url helpers', () => {
   });
 
   it('maps http(s) to ws(s)', () => {
-    expect(toWebSocketUrl(new URL('http://a.example/ws')).href).toBe('ws://a.example/ws');
-    expect(toWebSocketUrl(new URL('https://a.example/ws')).href).toBe('wss://a.example/ws');
-    expect(toWebSocketUrl(new URL('wss://a.example/ws')).href).toBe('wss://a.example/ws');
+    expect(toWebSocketUrl('http://a.example/ws?lastEventId=7')).toBe('ws://a.example/ws?lastEventId=7');
+    expect(toWebSocketUrl('https://a.example/ws')).toBe('wss://a.example/ws');
+    expect(toWebSocketUrl('wss://a.example/http')).toBe('wss://a.example/http');
   });
 });
