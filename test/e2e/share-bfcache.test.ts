@@ -17,7 +17,7 @@ import { launchChromium } from './support/chromium';
 import { currentEngine, type EngineBrowser } from './support/engines/index';
 import { ranAsEquivalent } from './support/equivalents';
 import { openBrowser, startFixtureServer, until } from './support/harness';
-import { leaderOf, range, Tab } from './support/share-tabs';
+import { leaderOf, range, Tab, withoutAbortedStream } from './support/share-tabs';
 
 let server: RunningServer;
 /** Chromium: playwright's, launched with the cache on. Firefox and WebKit: the engine-neutral one. */
@@ -190,7 +190,7 @@ it('a leader kept in the back/forward cache hands over at pagehide; restored, it
     );
     expect(await tab.ids(), `${tab.name}'s events`).toEqual(range(tab === leader ? leaderFrom : first, last));
     const { errors, changes, state } = await tab.snapshot();
-    const aborted = abortedStream(errors, changes);
+    const aborted = withoutAbortedStream(changes, errors);
     expect(aborted.errors, `${tab.name}'s errors`).toEqual([]);
     // A handover is not a failure: no attempt used and no delay, in any tab.
     for (const change of aborted.changes.filter((c) => c.reason === 'handover')) {
@@ -205,20 +205,3 @@ it('a leader kept in the back/forward cache hands over at pagehide; restored, it
   expect(server.requests.length - requests, "the new leader's stream only").toBe(1);
   expect(server.requests.at(-1)?.lastEventId).not.toBeNull();
 });
-
-type Recorded = Awaited<ReturnType<Tab<unknown>['snapshot']>>;
-
-/**
- * Firefox and WebKit abort a leaving page's streams before its pagehide (README, Browsers and engines):
- * the leader's stream fails first, so every tab has that one network error and one 'reconnecting'
- * (reason network, attempt 1) before the handover. Returns the rest; in Chromium, everything.
- */
-function abortedStream(errors: Recorded['errors'], changes: Recorded['changes']) {
-  if (currentEngine() === 'chromium') return { errors, changes };
-  const dropped = changes.findIndex((c) => c.state === 'reconnecting' && c.reason === 'network');
-  if (dropped >= 0) expect(changes[dropped]).toMatchObject({ attempt: 1 });
-  return {
-    errors: errors.filter((e, i) => !(e.type === 'network' && i === errors.findIndex((f) => f.type === 'network'))),
-    changes: changes.filter((_, i) => i !== dropped),
-  };
-}

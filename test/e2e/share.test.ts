@@ -32,6 +32,22 @@ const holding = (tab: Tab<EnginePage>, count: number, what: string) =>
     (ids) => ids.length === count,
   );
 
+/** Waits until the server holds `count` open streams. */
+const streams = (count: number, what: string) =>
+  until(
+    what,
+    () => server.connectionCount(),
+    (n) => n === count,
+  );
+
+/** Waits until the tab's first source has this role. */
+const inRole = (tab: Tab<EnginePage>, role: 'leader' | 'follower', what: string) =>
+  until(
+    what,
+    () => tab.role(),
+    (r) => r === role,
+  );
+
 /** Waits until every tab's source reports a role (leader, or a welcomed follower). */
 const roles = (list: Tab<EnginePage>[]) =>
   until(
@@ -48,11 +64,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(tabs.map((tab) => tab.close()));
   tabs = [];
-  await until(
-    'the server to hold no stream',
-    () => server.connectionCount(),
-    (n) => n === 0,
-  );
+  await streams(0, 'the server to hold no stream');
 });
 
 afterAll(async () => {
@@ -81,11 +93,7 @@ describe('share', () => {
     for (const tab of [a, b, c]) await tab.create('/events', { share: true });
     expect(await roles([a, b, c])).toEqual(expect.arrayContaining(['leader', 'follower']));
     expect((await roles([a, b, c])).filter((r) => r === 'leader')).toHaveLength(1);
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
     const from = server.log.lastId + 1;
     publish(50);
     const want = range(from, from + 49);
@@ -108,18 +116,10 @@ describe('share', () => {
   it("a follower's listener on a name the leader does not listen to still hears it", async () => {
     const a = await open('a');
     await a.create('/events', { share: true }, ['message']);
-    await until(
-      'a to lead',
-      () => a.role(),
-      (r) => r === 'leader',
-    );
+    await inRole(a, 'leader', 'a to lead');
     const b = await open('b');
     await b.create('/events', { share: true }, ['only-b']);
-    await until(
-      'b to follow',
-      () => b.role(),
-      (r) => r === 'follower',
-    );
+    await inRole(b, 'follower', 'b to follow');
     // The listen message and the leader's addEventListener race the publish: wait until it went through.
     await until(
       'b to hear only-b',
@@ -151,19 +151,11 @@ describe('share', () => {
   it('close() in a follower ends its share only; in the leader it hands over without backoff', async () => {
     const [a, b, c] = [await open('a'), await open('b'), await open('c')];
     await a.create('/events', { share: true });
-    await until(
-      'a to lead',
-      () => a.role(),
-      (r) => r === 'leader',
-    );
+    await inRole(a, 'leader', 'a to lead');
     await b.create('/events', { share: true });
     await c.create('/events', { share: true });
     await roles([a, b, c]);
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
     const from = server.log.lastId + 1;
     publish(5);
     await holding(c, 5, 'c to see 5');
@@ -182,11 +174,7 @@ describe('share', () => {
     // The leader leaves: b takes over from the last id, with no attempt used and no delay.
     const requests = server.requests.length;
     await a.call('close');
-    await until(
-      'b to lead',
-      () => b.role(),
-      (r) => r === 'leader',
-    );
+    await inRole(b, 'leader', 'b to lead');
     publish(5);
     await until(
       'b to see 15',
@@ -201,35 +189,19 @@ describe('share', () => {
     const resumed = server.requests.slice(requests);
     expect(resumed).toHaveLength(1);
     expect(resumed[0]?.lastEventId).toBe(String(from + 9));
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
 
     // The last tab closes the connection.
     await b.call('close');
-    await until(
-      'no stream',
-      () => server.connectionCount(),
-      (n) => n === 0,
-    );
+    await streams(0, 'no stream');
   });
 
   it('reconnect() in a follower reconnects the shared connection', async () => {
     const [a, b] = [await open('a'), await open('b')];
     await a.create('/events', { share: true });
-    await until(
-      'a to lead',
-      () => a.role(),
-      (r) => r === 'leader',
-    );
+    await inRole(a, 'leader', 'a to lead');
     await b.create('/events', { share: true });
-    await until(
-      'b to follow',
-      () => b.role(),
-      (r) => r === 'follower',
-    );
+    await inRole(b, 'follower', 'b to follow');
     const from = server.log.lastId + 1;
     publish(3);
     await holding(b, 3, 'b to see 3');
@@ -252,11 +224,7 @@ describe('share', () => {
     await holding(b, 5, 'b to see 5');
     expect(await b.ids()).toEqual(range(from, from + 4));
     expect(await a.ids()).toEqual(range(from, from + 4));
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
   });
 
   it('without Web Locks or BroadcastChannel each tab connects on its own, with role null', async () => {
@@ -269,11 +237,7 @@ describe('share', () => {
     });
     await a.create('/events', { share: true });
     await b.create('/events', { share: true });
-    await until(
-      'two open streams',
-      () => server.connectionCount(),
-      (n) => n === 2,
-    );
+    await streams(2, 'two open streams');
     const from = server.log.lastId + 1;
     publish(3);
     for (const tab of [a, b]) {
@@ -291,11 +255,7 @@ describe('share', () => {
       await tab.create('/events', { share: { key: 'one' } }, ['message']);
       await tab.create('/events', { share: { key: 'two' } }, ['message']);
     }
-    await until(
-      'two open streams',
-      () => server.connectionCount(),
-      (n) => n === 2,
-    );
+    await streams(2, 'two open streams');
     const from = server.log.lastId + 1;
     publish(4);
     for (const tab of [a, b]) {
@@ -317,11 +277,7 @@ describe('persist', () => {
   it("'session' resumes from the last id across a reload; an explicit lastEventId wins", async () => {
     const a = await open('a');
     await a.create('/events', { persist: 'session' });
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
     expect(await a.role()).toBeNull();
     const from = server.log.lastId + 1;
     publish(3);
@@ -334,11 +290,7 @@ describe('persist', () => {
     expect(server.requests[requests]?.lastEventId).toBe(String(from + 2));
     expect(await a.ids()).toEqual(range(from + 3, from + 4));
     await a.call('close');
-    await until(
-      'no stream',
-      () => server.connectionCount(),
-      (n) => n === 0,
-    );
+    await streams(0, 'no stream');
 
     await a.create('/events', { persist: 'session', lastEventId: String(from) });
     await until(
@@ -406,11 +358,7 @@ describe('persist', () => {
       };
     });
     await a.create('/events', { persist: 'local' });
-    await until(
-      'one open stream',
-      () => server.connectionCount(),
-      (n) => n === 1,
-    );
+    await streams(1, 'one open stream');
     const from = server.log.lastId + 1;
     publish(5);
     await holding(a, 5, 'a to see 5');
