@@ -21,15 +21,14 @@ export interface SizeRow {
   /** min+gzip bytes */
   bytes: number;
   budget?: number;
-  /** a target not yet reached: printed beside the budget, which holds the figure as it is */
-  goal?: number;
 }
 
 /** What each transport loads on first use (a chunk may serve several), found by the modules it holds. */
 const TRANSPORTS = [
+  { what: 'the native transport (the EventSource wrapper)', modules: ['chunks/eventsource.'] },
   {
-    what: 'event-source-polyfill (with our fetch stream for it)',
-    modules: ['event-source-polyfill', 'chunks/polyfill.'],
+    what: 'event-source-polyfill (with our fetch stream for it and the EventSource wrapper)',
+    modules: ['event-source-polyfill', 'chunks/polyfill.', 'chunks/eventsource.'],
   },
   { what: 'the fetch transport (with eventsource-parser, which the WebSocket one shares)', modules: ['chunks/fetch.'] },
   {
@@ -49,7 +48,7 @@ export async function ourSizes(): Promise<SizeRow[]> {
   const unaccounted = app.lazy.filter((chunk) => !TRANSPORTS.some((t) => holds(chunk.inputs, t.modules)));
   if (unaccounted.length)
     throw new Error(`lazy chunks no transport accounts for: ${unaccounted.map((c) => c.inputs).join('; ')}`);
-  const [polyfill, fetch, websocket] = TRANSPORTS.map((transport) => ({
+  const [native, polyfill, fetch, websocket] = TRANSPORTS.map((transport) => ({
     what: `  + ${transport.what}, on first use`,
     bytes: app.bytes(
       new Set(app.lazy.filter((chunk) => holds(chunk.inputs, transport.modules)).flatMap((chunk) => [...chunk.files])),
@@ -67,22 +66,18 @@ export async function ourSizes(): Promise<SizeRow[]> {
   };
   const { core, seam } = await shareSeamSizes();
   return [
-    // The two rows below it: 5.35 KB for the core, 0.1 KB for tab sharing's seam.
-    { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5.45 * KB },
-    // 5.0 KB until the core's second pass, which chose readable structure over byte-saving shapes (issue 8
-    // allows 5.3 KB); the event class that met the native speed goal adds ~0.06 KB (README, Size). Held there.
-    {
-      what: "  of which the core (built without tab sharing's seam)",
-      bytes: core,
-      budget: 5.35 * KB,
-      goal: 5.3 * KB,
-    },
+    // The two rows below it: 5.0 KB for the core, 0.1 KB for tab sharing's seam.
+    { what: 'import { ResilientEventSource }: loaded at start (mitt included)', bytes: app.initial, budget: 5.1 * KB },
+    // The core's second pass chose readable structure over byte-saving shapes and grew the core to 5.34 KB
+    // (issue 8 allowed 5.3 KB); since every transport, native too, loads on first use, it is back under 5.0 KB.
+    { what: "  of which the core (built without tab sharing's seam)", bytes: core, budget: 5.0 * KB },
     // Issue 9 allows 0.1 KB for what an app that never shares pays for sharing.
     {
       what: "  of which tab sharing's seam (src/connect.ts), paid by apps that never share too",
       bytes: seam,
       budget: 0.1 * KB,
     },
+    native!,
     polyfill!,
     fetch!,
     websocket!,
@@ -150,8 +145,7 @@ async function main(): Promise<void> {
   for (const row of await ourSizes()) {
     const over = row.budget !== undefined && row.bytes > row.budget;
     failed ||= over;
-    let budget = row.budget === undefined ? '' : `${kb(row.budget)} KB ${over ? '✗' : '✓'}`;
-    if (row.goal !== undefined) budget += ` (goal ${kb(row.goal)} KB ${row.bytes > row.goal ? '✗' : '✓'})`;
+    const budget = row.budget === undefined ? '' : `${kb(row.budget)} KB ${over ? '✗' : '✓'}`;
     console.log(`| ${(row.bytes / KB).toFixed(2)} KB | ${budget} | ${row.what} |`);
   }
   if (failed) {

@@ -1,12 +1,13 @@
 /**
- * Turns a transport name into its factory. Every transport but native is loaded on first use, so an
- * app pays only for what it connects with: bundlers put each in a chunk of its own (the fetch and
- * WebSocket ones share the SSE parser).
+ * Turns a transport name into its factory. Every transport is loaded on first use, so an app pays
+ * at start for none of them and later only for what it connects with: bundlers put each in a chunk
+ * of its own (native and the polyfill share the EventSource wrapper; fetch and WebSocket, the SSE parser).
+ * Once a module has loaded, later connections get their factory at once.
  */
 import { nativeEventSource } from '../environment';
 import { noEventSource } from '../transport-choice';
 import type { EventSourceConstructor } from '../types';
-import { eventSourceTransport, type EventSourceLikeConstructor } from './eventsource';
+import type { EventSourceLikeConstructor } from './eventsource';
 import { loadPolyfill } from './polyfill-loader';
 import type { TransportFactory, TransportName } from './transport';
 
@@ -17,29 +18,43 @@ export interface Injected {
   fetch?: typeof fetch;
 }
 
-/** Caches a module load, but forgets a failed one, so that the next connection tries again. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
+/**
+ * Caches a module load, but forgets a failed one, so that the next connection tries again. A loaded
+ * module is handed to `use` at once: a reconnect does not wait a turn.
+ */
+function once<T>(load: () => Promise<T>): <R>(use: (module: T) => R) => R | Promise<R> {
+  let loaded: T | undefined;
   let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= load().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
+  return (use) => {
+    if (loaded) return use(loaded);
+    pending ??= load().then(
+      (module) => (loaded = module),
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending.then(use);
+  };
 }
 
-const loadFetch = once(() => import('./fetch'));
-const loadWebSocket = once(() => import('./websocket'));
-const loadEventSourcePolyfill = once(loadPolyfill);
+const withEventSource = once(() => import('./eventsource'));
+const withFetch = once(() => import('./fetch'));
+const withWebSocket = once(() => import('./websocket'));
+const withPolyfill = once(() => Promise.all([import('./eventsource'), loadPolyfill()]));
 
-/** The factory for `name`: at once for native, after its module loaded for the others. */
+/** The factory for `name`: at once when its module has loaded, after the load on first use. */
 export function loadTransport(name: TransportName, injected: Injected): TransportFactory | Promise<TransportFactory> {
   if (name === 'native') {
+    // Checked before the load, so that a missing EventSource fails this attempt at once.
     const NativeEventSource = nativeEventSource(injected.EventSource) ?? noEventSource();
-    return eventSourceTransport(name, NativeEventSource as unknown as EventSourceLikeConstructor, false);
+    return withEventSource((module) =>
+      module.eventSourceTransport(name, NativeEventSource as unknown as EventSourceLikeConstructor, false),
+    );
   }
-  if (name === 'fetch') return loadFetch().then((module) => module.fetchTransport(injected.fetch));
-  if (name === 'websocket') return loadWebSocket().then((module) => module.websocketTransport(injected.WebSocket));
-  return loadEventSourcePolyfill().then(({ EventSource, seesEveryByte }) =>
-    eventSourceTransport(name, EventSource, seesEveryByte),
+  if (name === 'fetch') return withFetch((module) => module.fetchTransport(injected.fetch));
+  if (name === 'websocket') return withWebSocket((module) => module.websocketTransport(injected.WebSocket));
+  return withPolyfill(([module, { EventSource, seesEveryByte }]) =>
+    module.eventSourceTransport(name, EventSource, seesEveryByte),
   );
 }
