@@ -3,6 +3,7 @@
  * headers, methods and bodies, which the native EventSource cannot send.
  */
 import { messageOf } from '../errors';
+import { type BodyReader, readBody } from './body-reader';
 import { utf8HeaderValue } from './headers';
 import { createSseFeeder, utf8Decoder } from './sse-stream';
 import { httpFailure } from './status';
@@ -15,7 +16,7 @@ export const fetchTransport =
   (request, sink) => {
     const controller = new AbortController();
     let body: ReadableStream<Uint8Array> | null = null;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let reader: BodyReader | undefined;
     // A fetch implementation may ignore the abort once the body streams (or arrives late); cancel it too.
     const cancel = (): unknown => (reader ?? body)?.cancel().catch(ignore);
     const stream = createSseFeeder(sink, () => {
@@ -57,14 +58,14 @@ export const fetchTransport =
       if (status !== 200 || type !== 'text/event-stream') return stream.fail(httpFailure(status));
       sink.open();
 
-      reader = body?.getReader();
+      reader = body ? readBody(body) : undefined;
       const decoder = utf8Decoder();
       while (!stream.stopped) {
-        const chunk = await reader?.read();
+        const bytes = await reader?.read();
         // [spec] "Clients will reconnect if the connection is closed" — the owner does the reconnecting.
-        if (!chunk || chunk.done) return stream.fail({ ended: true, message: 'the stream ended' });
+        if (!bytes) return stream.fail({ ended: true, message: 'the stream ended' });
         // stream: true keeps a UTF-8 sequence split across chunks together.
-        stream.feed(decoder.decode(chunk.value, { stream: true }));
+        stream.feed(decoder.decode(bytes, { stream: true }));
       }
     };
     // Started after the owner holds this transport, so nothing is reported during this call. A rejected
