@@ -1,11 +1,12 @@
 /**
  * Reads a response body chunk by chunk. Where the body is a byte stream (fetch bodies in browsers), it reads
- * into one large buffer of its own: the default reader hands over the network's many small chunks one by one,
- * and on 64 KB events that hand-over cost more than everything else the fetch transport does (README, Benchmarks).
+ * into one reused buffer of its own: the default reader hands each chunk over in a new buffer, as large as what has
+ * arrived (over 1 MB on a fast stream), and on 64 KB events reading and decoding those cost more than everything
+ * else the fetch transport does. Measured in the README's Benchmarks section.
  * A body made of another kind of stream (a test stub, some fetch polyfills) is read with the default reader.
  */
 
-/** Large enough to take a burst of big events in one read; one buffer per connection. */
+/** Several 64 KB events per read, and still a small string for the decoder and the parser; one per connection. */
 const BUFFER_BYTES = 256 * 1024;
 
 export interface BodyReader {
